@@ -1,0 +1,18 @@
+// The list of command families. Adding a family: one declaration and one call here.
+#include "commands/command_registry.h"
+
+namespace fincache {
+
+void RegisterConnectionFamily(CommandRegistry& r);  // PING ECHO HELLO AUTH QUIT RESET SELECT CLIENT
+void RegisterStringFamily(CommandRegistry& r);      // GET SET INCR APPEND LCS ...
+void RegisterGenericFamily(CommandRegistry& r);     // DEL EXISTS EXPIRE SCAN RENAME COPY ...
+void RegisterServerFamily(CommandRegistry& r);      // INFO CONFIG COMMAND DBSIZE FLUSHALL TIME ...
+
+void RegisterAllFamilies(CommandRegistry& r) {
+  RegisterConnectionFamily(r);
+  RegisterStringFamily(r);
+  RegisterGenericFamily(r);
+  RegisterServerFamily(r);
+}
+
+}  // namespace fincache

@@ -1,0 +1,122 @@
+#include "commands/command_registry.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "common/strings.h"
+
+namespace fincache {
+
+std::vector<std::string_view> AclCategoryNames(uint64_t bits) {
+  static constexpr std::string_view kNames[] = {
+      "keyspace", "read",   "write",       "set",       "sortedset",  "list",        "hash",
+      "string",   "bitmap", "hyperloglog", "geo",       "stream",     "pubsub",      "admin",
+      "fast",     "slow",   "blocking",    "dangerous", "connection", "transaction", "scripting"};
+  std::vector<std::string_view> out;
+  for (size_t i = 0; i < std::size(kNames); ++i)
+    if (bits & (1ull << i)) out.push_back(kNames[i]);
+  return out;
+}
+
+std::vector<std::string_view> CommandFlagNames(uint32_t flags) {
+  static constexpr std::pair<uint32_t, std::string_view> kNames[] = {
+      {CO::kWrite, "write"},
+      {CO::kReadOnly, "readonly"},
+      {CO::kDenyOom, "denyoom"},
+      {CO::kAdmin, "admin"},
+      {CO::kPubSub, "pubsub"},
+      {CO::kNoScript, "noscript"},
+      {CO::kBlocking, "blocking"},
+      {CO::kLoading, "loading"},
+      {CO::kStale, "stale"},
+      {CO::kSkipMonitor, "skip_monitor"},
+      {CO::kSkipSlowlog, "skip_slowlog"},
+      {CO::kFast, "fast"},
+      {CO::kNoAuth, "no_auth"},
+      {CO::kMayReplicate, "may_replicate"},
+      {CO::kNoMulti, "no_multi"},
+      {CO::kAllowBusy, "allow_busy"},
+      {CO::kNoMandatoryKeys, "no_mandatory_keys"},
+      {CO::kAsking, "asking"},
+      {CO::kNoAsyncLoading, "no_async_loading"},
+  };
+  std::vector<std::string_view> out;
+  for (auto& [bit, name] : kNames)
+    if (flags & bit) out.push_back(name);
+  return out;
+}
+
+uint64_t CommandSpec::AllAclCategories() const {
+  uint64_t bits = acl;
+  if (flags & CO::kWrite) bits |= ACL::kWrite;
+  if (flags & CO::kReadOnly) bits |= ACL::kRead;
+  if (flags & CO::kAdmin) bits |= ACL::kAdmin | ACL::kDangerous;
+  if (flags & CO::kPubSub) bits |= ACL::kPubSub;
+  if (flags & CO::kBlocking) bits |= ACL::kBlocking;
+  if (flags & CO::kFast)
+    bits |= ACL::kFast;
+  else
+    bits |= ACL::kSlow;
+  return bits;
+}
+
+namespace {
+[[noreturn]] void Die(const std::string& msg) {
+  std::fprintf(stderr, "command registry: %s\n", msg.c_str());
+  std::abort();
+}
+}  // namespace
+
+CommandSpec& CommandRegistry::Add(CommandSpec spec) {
+  spec.name = ToLower(spec.name);
+  spec.full_name = spec.name;
+  if (commands_.count(spec.name)) Die("duplicate command " + spec.name);
+  auto p = std::make_unique<CommandSpec>(std::move(spec));
+  CommandSpec& ref = *p;
+  commands_.emplace(ref.name, std::move(p));
+  return ref;
+}
+
+CommandSpec& CommandRegistry::AddSub(std::string_view container, CommandSpec spec) {
+  auto it = commands_.find(ToLower(container));
+  if (it == commands_.end()) Die("no container " + std::string(container));
+  CommandSpec& parent = *it->second;
+  spec.name = ToLower(spec.name);
+  spec.full_name = parent.name + "|" + spec.name;
+  spec.parent = &parent;
+  if (spec.group.empty()) spec.group = parent.group;
+  if (parent.subcommands.count(spec.name)) Die("duplicate subcommand " + spec.full_name);
+  auto p = std::make_unique<CommandSpec>(std::move(spec));
+  CommandSpec& ref = *p;
+  parent.subcommands.emplace(ref.name, std::move(p));
+  return ref;
+}
+
+const CommandSpec* CommandRegistry::Find(std::string_view name) const {
+  char buf[64];
+  if (name.size() >= sizeof(buf)) return nullptr;
+  for (size_t i = 0; i < name.size(); ++i) buf[i] = AsciiLower(name[i]);
+  auto it = commands_.find(std::string_view(buf, name.size()));
+  return it == commands_.end() ? nullptr : it->second.get();
+}
+
+const CommandSpec* CommandRegistry::FindSub(const CommandSpec& container,
+                                            std::string_view sub) const {
+  char buf[64];
+  if (sub.size() >= sizeof(buf)) return nullptr;
+  for (size_t i = 0; i < sub.size(); ++i) buf[i] = AsciiLower(sub[i]);
+  auto it = container.subcommands.find(std::string_view(buf, sub.size()));
+  return it == container.subcommands.end() ? nullptr : it->second.get();
+}
+
+bool CommandRegistry::GetKeyIndexes(const CommandSpec& spec, CmdArgList args, KeyIndexes* out) {
+  if (spec.keys_fn) return spec.keys_fn(args, out);
+  if (spec.first_key <= 0) return true;
+  int argc = static_cast<int>(args.size());
+  int last = spec.last_key < 0 ? argc + spec.last_key : spec.last_key;
+  int step = spec.key_step > 0 ? spec.key_step : 1;
+  for (int i = spec.first_key; i <= last && i < argc; i += step) out->push_back(i);
+  return true;
+}
+
+}  // namespace fincache

@@ -1,0 +1,299 @@
+#include "commands/config.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "common/strings.h"
+
+extern char** environ;
+
+namespace fincache {
+
+namespace {
+
+std::string Canonical(const Config::Item& item, std::string_view v) { return std::string(v); }
+
+// Splits a config line into arguments: spaces separate, "double" and 'single' quotes group.
+bool SplitConfigLine(std::string_view line, std::vector<std::string>* out) {
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    if (i >= line.size()) break;
+    std::string arg;
+    if (line[i] == '"' || line[i] == '\'') {
+      char q = line[i++];
+      bool closed = false;
+      while (i < line.size()) {
+        char c = line[i++];
+        if (c == '\\' && q == '"' && i < line.size()) {
+          char n = line[i++];
+          switch (n) {
+            case 'n':
+              arg += '\n';
+              break;
+            case 'r':
+              arg += '\r';
+              break;
+            case 't':
+              arg += '\t';
+              break;
+            default:
+              arg += n;
+              break;
+          }
+        } else if (c == q) {
+          closed = true;
+          break;
+        } else {
+          arg += c;
+        }
+      }
+      if (!closed) return false;
+    } else {
+      while (i < line.size() && line[i] != ' ' && line[i] != '\t') arg += line[i++];
+    }
+    out->push_back(std::move(arg));
+  }
+  return true;
+}
+
+}  // namespace
+
+bool Config::ParseMemory(std::string_view s, int64_t* out) {
+  if (s.empty()) return false;
+  std::string lower = ToLower(s);
+  int64_t mul = 1;
+  std::string_view num = lower;
+  struct Unit {
+    std::string_view suffix;
+    int64_t mul;
+  };
+  static constexpr Unit kUnits[] = {{"kb", 1024}, {"mb", 1024 * 1024}, {"gb", 1024LL * 1024 * 1024},
+                                    {"k", 1000},  {"m", 1000 * 1000},  {"g", 1000LL * 1000 * 1000},
+                                    {"b", 1}};
+  for (auto& u : kUnits) {
+    if (num.size() > u.suffix.size() && num.ends_with(u.suffix)) {
+      num.remove_suffix(u.suffix.size());
+      mul = u.mul;
+      break;
+    }
+  }
+  int64_t v;
+  if (!ParseInt64(num, &v)) return false;
+  if (v < 0 && mul != 1) return false;
+  if (v != 0 && (v > INT64_MAX / mul || v < INT64_MIN / mul)) return false;
+  *out = v * mul;
+  return true;
+}
+
+Config::Config() {
+  // The settings FinCache has. Other layers may Register() more at startup.
+  Register({.name = "port",
+            .kind = Kind::kInt,
+            .immutable = true,
+            .min = 0,
+            .max = 65535,
+            .default_value = "6379"});
+  Register(
+      {.name = "bind", .kind = Kind::kString, .immutable = true, .default_value = "127.0.0.1"});
+  Register({.name = "databases",
+            .kind = Kind::kInt,
+            .immutable = true,
+            .min = 1,
+            .max = INT32_MAX,
+            .default_value = "16",
+            .on_set = [this](const std::string& v) { databases = std::stoll(v); }});
+  Register({.name = "requirepass",
+            .kind = Kind::kString,
+            .sensitive = true,
+            .default_value = "",
+            .on_set = [this](const std::string& v) { has_requirepass = !v.empty(); }});
+  Register({.name = "proto-max-bulk-len",
+            .kind = Kind::kMemory,
+            .min = 1024 * 1024,
+            .max = INT64_MAX,
+            .default_value = "536870912",
+            .on_set = [this](const std::string& v) { proto_max_bulk_len = std::stoll(v); }});
+  Register({.name = "maxclients",
+            .kind = Kind::kInt,
+            .min = 1,
+            .max = 4294967295LL,
+            .default_value = "10000",
+            .on_set = [this](const std::string& v) { maxclients = std::stoll(v); }});
+}
+
+void Config::Register(Item item) {
+  std::lock_guard lk(mu_);
+  std::string name = ToLower(item.name);
+  item.name = name;
+  for (auto& a : item.aliases) {
+    a = ToLower(a);
+    aliases_[a] = name;
+  }
+  std::string def = item.default_value;
+  auto [it, ok] = items_.insert_or_assign(name, std::move(item));
+  values_[name] = "";
+  std::string err = SetLocked(it->second, def, /*at_startup=*/true);
+  (void)err;
+}
+
+Config::Item* Config::FindMutable(std::string_view name) {
+  std::string lower = ToLower(name);
+  auto it = items_.find(lower);
+  if (it != items_.end()) return &it->second;
+  auto a = aliases_.find(lower);
+  if (a != aliases_.end()) return &items_.find(a->second)->second;
+  return nullptr;
+}
+
+const Config::Item* Config::Find(std::string_view name) const {
+  std::lock_guard lk(mu_);
+  return const_cast<Config*>(this)->FindMutable(name);
+}
+
+bool Config::Exists(std::string_view name) const { return Find(name) != nullptr; }
+
+std::string Config::Set(std::string_view name, std::string_view value, bool at_startup) {
+  std::lock_guard lk(mu_);
+  Item* item = FindMutable(name);
+  if (!item)
+    return "Unknown option or number of arguments for CONFIG SET - '" + std::string(name) + "'";
+  return SetLocked(*item, value, at_startup);
+}
+
+std::string Config::SetLocked(Item& item, std::string_view raw, bool at_startup) {
+  if (item.immutable && !at_startup) return "can't set immutable config";
+  std::string value(raw);
+  switch (item.kind) {
+    case Kind::kBool: {
+      std::string l = ToLower(value);
+      if (l == "yes")
+        value = "yes";
+      else if (l == "no")
+        value = "no";
+      else
+        return "argument must be 'yes' or 'no'";
+      break;
+    }
+    case Kind::kInt: {
+      int64_t v;
+      if (!ParseInt64(value, &v)) return "argument couldn't be parsed into an integer";
+      if (v < item.min || v > item.max)
+        return "argument must be between " + std::to_string(item.min) + " and " +
+               std::to_string(item.max) + " inclusive";
+      value = std::to_string(v);
+      break;
+    }
+    case Kind::kMemory: {
+      int64_t v;
+      if (!ParseMemory(value, &v)) return "argument must be a memory value";
+      if (v < item.min || v > item.max)
+        return "argument must be between " + std::to_string(item.min) + " and " +
+               std::to_string(item.max) + " inclusive";
+      value = std::to_string(v);
+      break;
+    }
+    case Kind::kEnum: {
+      std::string l = ToLower(value);
+      if (std::find(item.enum_values.begin(), item.enum_values.end(), l) ==
+          item.enum_values.end()) {
+        std::string all;
+        for (auto& e : item.enum_values) all += (all.empty() ? "" : ", ") + e;
+        return "argument(s) must be one of the following: " + all;
+      }
+      value = l;
+      break;
+    }
+    case Kind::kString:
+      break;
+  }
+  if (item.validate) {
+    std::string err = item.validate(value);
+    if (!err.empty()) return err;
+  }
+  values_[item.name] = Canonical(item, value);
+  if (item.on_set) item.on_set(values_[item.name]);
+  return "";
+}
+
+std::optional<std::string> Config::Get(std::string_view name) const {
+  std::lock_guard lk(mu_);
+  Item* item = const_cast<Config*>(this)->FindMutable(name);
+  if (!item) return std::nullopt;
+  return values_.at(item->name);
+}
+
+std::vector<std::pair<std::string, std::string>> Config::GetMatching(std::string_view glob) const {
+  std::lock_guard lk(mu_);
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto& [name, item] : items_) {
+    if (GlobMatch(glob, name, true)) {
+      out.emplace_back(name, values_.at(name));
+    }
+    for (auto& a : item.aliases) {
+      if (GlobMatch(glob, a, true)) out.emplace_back(a, values_.at(name));
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::vector<std::string> Config::Names() const {
+  std::lock_guard lk(mu_);
+  std::vector<std::string> out;
+  for (auto& [name, item] : items_) out.push_back(name);
+  return out;
+}
+
+std::string Config::requirepass() const {
+  std::lock_guard lk(mu_);
+  return values_.at("requirepass");
+}
+
+std::string Config::LoadText(std::string_view text) {
+  size_t line_no = 0;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t nl = text.find('\n', pos);
+    std::string_view line = text.substr(pos, nl == std::string_view::npos ? text.npos : nl - pos);
+    pos = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+    ++line_no;
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+      line.remove_suffix(1);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    if (line.empty() || line.front() == '#') continue;
+    std::vector<std::string> args;
+    if (!SplitConfigLine(line, &args))
+      return "line " + std::to_string(line_no) + ": unbalanced quotes in configuration line";
+    if (args.empty()) continue;
+    if (!Exists(args[0]))
+      return "line " + std::to_string(line_no) + ": '" + std::string(line) +
+             "': Bad directive or wrong number of arguments";
+    std::string value;
+    for (size_t i = 1; i < args.size(); ++i) value += (i > 1 ? " " : "") + args[i];
+    std::string err = Set(args[0], value, /*at_startup=*/true);
+    if (!err.empty())
+      return "line " + std::to_string(line_no) + ": '" + std::string(line) + "': " + err;
+  }
+  return "";
+}
+
+std::string Config::LoadEnvironment() {
+  for (char** env = environ; env && *env; ++env) {
+    std::string_view kv(*env);
+    if (!kv.starts_with("FINCACHE_")) continue;
+    size_t eq = kv.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string name = ToLower(kv.substr(9, eq - 9));
+    std::replace(name.begin(), name.end(), '_', '-');
+    std::string_view value = kv.substr(eq + 1);
+    if (!Exists(name)) continue;  // other FINCACHE_* variables (test knobs) are not settings
+    std::string err = Set(name, value, /*at_startup=*/true);
+    if (!err.empty())
+      return "environment FINCACHE_" + std::string(kv.substr(9, eq - 9)) + ": " + err;
+  }
+  return "";
+}
+
+}  // namespace fincache

@@ -1,0 +1,82 @@
+// Config: every setting FinCache has, under Redis's names (and aliases), with Redis's parsing
+// (yes/no booleans, memory units like 100mb, enums) and Redis's CONFIG SET error texts.
+// Sources, in increasing priority: defaults < config file (redis.conf syntax) < FINCACHE_<NAME>
+// environment variables < command-line --flags < CONFIG SET at runtime.
+//
+// Hot settings are mirrored in typed atomics (read per command or per parse without a lock).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fincache {
+
+class Config {
+ public:
+  enum class Kind { kBool, kInt, kMemory, kString, kEnum };
+
+  struct Item {
+    std::string name;
+    std::vector<std::string> aliases;
+    Kind kind = Kind::kString;
+    bool immutable = false;                    // only settable at startup
+    bool sensitive = false;                    // e.g. requirepass (redacted in logs)
+    int64_t min = INT64_MIN, max = INT64_MAX;  // kInt/kMemory bounds
+    std::vector<std::string> enum_values;      // kEnum
+    std::string default_value;
+    // Optional extra validation/normalization of the raw text; returns an error text or "".
+    std::function<std::string(std::string& value)> validate;
+    // Called after a successful set, with the canonical value.
+    std::function<void(const std::string& value)> on_set;
+  };
+
+  Config();
+
+  // Registers an item (before use); its default is applied.
+  void Register(Item item);
+
+  // Sets a setting. Returns "" on success, else the error text to show (without "ERR ").
+  // at_startup=true allows immutable settings.
+  std::string Set(std::string_view name, std::string_view value, bool at_startup = false);
+  // Current value of one setting (canonical text); nullopt when unknown.
+  std::optional<std::string> Get(std::string_view name) const;
+  // (name, value) pairs of every setting whose name or alias matches the glob, sorted by name.
+  std::vector<std::pair<std::string, std::string>> GetMatching(std::string_view glob) const;
+  bool Exists(std::string_view name) const;
+  const Item* Find(std::string_view name) const;
+  std::vector<std::string> Names() const;
+
+  // Parses a redis.conf-style text (one "name value..." per line, # comments, quoted args).
+  // Returns "" on success, else "line N: <error>" naming the bad line.
+  std::string LoadText(std::string_view text);
+  // Applies FINCACHE_<NAME> environment variables (name upper-cased, '-' → '_').
+  std::string LoadEnvironment();
+
+  // Memory value parsing as Redis's memtoull: "100", "1k" (1000), "1kb" (1024), "1mb", "1gb".
+  static bool ParseMemory(std::string_view s, int64_t* out);
+
+  // ---- hot typed mirrors ----
+  std::atomic<int64_t> proto_max_bulk_len{512LL * 1024 * 1024};
+  std::atomic<int64_t> maxclients{10000};
+  std::atomic<bool> has_requirepass{false};
+  std::atomic<int64_t> databases{16};
+  std::string requirepass() const;
+
+ private:
+  std::string SetLocked(Item& item, std::string_view value, bool at_startup);
+  Item* FindMutable(std::string_view name);
+
+  mutable std::mutex mu_;
+  std::map<std::string, Item, std::less<>> items_;           // by canonical name
+  std::map<std::string, std::string, std::less<>> aliases_;  // alias -> canonical name
+  std::map<std::string, std::string, std::less<>> values_;   // canonical name -> value
+};
+
+}  // namespace fincache

@@ -1,0 +1,119 @@
+#include "commands/dispatcher.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "common/errors.h"
+
+namespace fincache {
+
+namespace {
+
+bool ArityOk(const CommandSpec& spec, size_t argc) {
+  int a = spec.arity;
+  return a >= 0 ? static_cast<int>(argc) == a : static_cast<int>(argc) >= -a;
+}
+
+// Locks the shards of a command's keys in shard order; unlocks on destruction.
+class ShardLocks {
+ public:
+  ShardLocks(Engine& engine, const KeyIndexes& key_indexes, CmdArgList args) : engine_(engine) {
+    // Inside an exclusive section (a script, EXEC) nobody else runs: no shard locks needed.
+    if (engine.gate().HeldExclusiveByMe()) return;
+    for (int i : key_indexes) shards_.push_back(engine.ShardIndexOf(args[i]));
+    std::sort(shards_.begin(), shards_.end());
+    shards_.erase(std::unique(shards_.begin(), shards_.end()), shards_.end());
+    for (size_t s : shards_) engine.shard(s).mu.lock();
+  }
+  ~ShardLocks() {
+    for (auto it = shards_.rbegin(); it != shards_.rend(); ++it) engine_.shard(*it).mu.unlock();
+  }
+
+ private:
+  Engine& engine_;
+  boost::container::small_vector<size_t, 6> shards_;
+};
+
+}  // namespace
+
+const CommandSpec* Dispatcher::Resolve(CmdArgList args, protocol::ReplyBuilder& rb) const {
+  const CommandSpec* spec = server_.registry().Find(args[0]);
+  if (!spec) {
+    rb.SendError(errors::UnknownCommand(args[0], args.data() + 1, args.size() - 1));
+    return nullptr;
+  }
+  if (spec->HasSubcommands()) {
+    if (args.size() < 2) {
+      rb.SendError(errors::WrongArgs(spec->full_name));
+      return nullptr;
+    }
+    const CommandSpec* sub = server_.registry().FindSub(*spec, args[1]);
+    if (!sub) {
+      rb.SendError(errors::UnknownSubcommand(spec->name, args[1]));
+      return nullptr;
+    }
+    spec = sub;
+  }
+  if (!ArityOk(*spec, args.size())) {
+    rb.SendError(errors::WrongArgs(spec->full_name));
+    return nullptr;
+  }
+  return spec;
+}
+
+void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuilder& rb) {
+  if (args.empty()) return;
+  server_.total_commands.fetch_add(1, std::memory_order_relaxed);
+  uint64_t errors_before = rb.error_count();
+
+  const CommandSpec* spec = Resolve(args, rb);
+  if (!spec) {
+    server_.CountError(rb.last_error_code());
+    if (const CommandSpec* known = server_.registry().Find(args[0]))
+      server_.StatsFor(known).rejected_calls.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  CommandStats& stats = server_.StatsFor(spec);
+  session.last_cmd.store(spec, std::memory_order_relaxed);
+
+  if (!session.authenticated && server_.config().has_requirepass.load() &&
+      !(spec->flags & CO::kNoAuth)) {
+    rb.SendError(errors::kNoAuth);
+    server_.CountError(rb.last_error_code());
+    stats.rejected_calls.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+
+  Engine& engine = server_.engine();
+  KeyIndexes key_indexes;
+  bool keys_ok = CommandRegistry::GetKeyIndexes(*spec, args, &key_indexes);
+  if (!keys_ok) key_indexes.clear();  // the handler reports the malformed arguments
+
+  auto start = std::chrono::steady_clock::now();
+  {
+    CommandContext ctx{server_, engine, session, rb, *spec, engine.clock().NowMs()};
+    if (spec->flags & CO::kGlobal) {
+      ExecGate::Exclusive excl(engine.gate());
+      spec->handler(args, ctx);
+    } else {
+      ExecGate::Shared token(engine.gate());
+      ShardLocks locks(engine, key_indexes, args);
+      spec->handler(args, ctx);
+      if (spec->IsWrite()) {
+        Db db = ctx.db();
+        for (int i : key_indexes) db.AfterWrite(args[i]);
+      }
+    }
+  }
+  auto usec = std::chrono::duration_cast<std::chrono::microseconds>(
+                  std::chrono::steady_clock::now() - start)
+                  .count();
+  stats.calls.fetch_add(1, std::memory_order_relaxed);
+  stats.usec.fetch_add(static_cast<uint64_t>(usec), std::memory_order_relaxed);
+  if (rb.error_count() != errors_before) {
+    stats.failed_calls.fetch_add(1, std::memory_order_relaxed);
+    server_.CountError(rb.last_error_code());
+  }
+}
+
+}  // namespace fincache

@@ -1,0 +1,7 @@
+#include "commands/command_context.h"
+
+namespace fincache {
+
+void RegisterGenericFamily(CommandRegistry& r) {}
+
+}  // namespace fincache

@@ -1,0 +1,7 @@
+#include "commands/command_context.h"
+
+namespace fincache {
+
+void RegisterServerFamily(CommandRegistry& r) {}
+
+}  // namespace fincache

@@ -1,0 +1,83 @@
+#include "commands/server_state.h"
+
+#include <random>
+
+namespace fincache {
+
+namespace {
+std::string RandomHex(size_t n) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::random_device rd;
+  std::mt19937_64 rng(rd());
+  std::string s(n, '0');
+  for (auto& c : s) c = kHex[rng() % 16];
+  return s;
+}
+}  // namespace
+
+ServerState::ServerState(std::unique_ptr<Config> config, EngineOptions engine_options)
+    : config_(std::move(config)), run_id_(RandomHex(40)) {
+  engine_options.databases = static_cast<int>(config_->databases.load());
+  engine_ = std::make_unique<Engine>(engine_options);
+  start_time_ms_ = engine_->clock().NowMs();
+  RegisterAllFamilies(registry_);
+  // Pre-create stats for every command so StatsFor is lock-free on the hot path.
+  for (auto& [name, spec] : registry_.all()) {
+    command_stats_[spec.get()] = std::make_unique<CommandStats>();
+    for (auto& [sub, sspec] : spec->subcommands)
+      command_stats_[sspec.get()] = std::make_unique<CommandStats>();
+  }
+}
+
+ServerState::~ServerState() = default;
+
+CommandStats& ServerState::StatsFor(const CommandSpec* spec) {
+  // The map is never modified after construction: lookups need no lock.
+  return *command_stats_.at(spec);
+}
+
+void ServerState::ForEachCommandStats(
+    const std::function<void(const std::string&, const CommandStats&)>& fn) const {
+  std::vector<std::pair<std::string, const CommandStats*>> rows;
+  for (auto& [spec, st] : command_stats_) {
+    if (st->calls.load() || st->rejected_calls.load() || st->failed_calls.load())
+      rows.emplace_back(spec->full_name, st.get());
+  }
+  std::sort(rows.begin(), rows.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [name, st] : rows) fn(name, *st);
+}
+
+void ServerState::ResetStats() {
+  for (auto& [spec, st] : command_stats_) {
+    st->calls = 0;
+    st->usec = 0;
+    st->rejected_calls = 0;
+    st->failed_calls = 0;
+  }
+  std::lock_guard lk(stats_mu_);
+  error_counts_.clear();
+  total_commands = 0;
+  total_connections = 0;
+  rejected_connections = 0;
+  net_input_bytes = 0;
+  net_output_bytes = 0;
+  total_error_replies = 0;
+}
+
+void ServerState::CountError(std::string_view code) {
+  total_error_replies.fetch_add(1, std::memory_order_relaxed);
+  std::lock_guard lk(stats_mu_);
+  auto it = error_counts_.find(code);
+  if (it == error_counts_.end())
+    error_counts_.emplace(std::string(code), 1);
+  else
+    ++it->second;
+}
+
+std::vector<std::pair<std::string, uint64_t>> ServerState::ErrorCounts() const {
+  std::lock_guard lk(stats_mu_);
+  return {error_counts_.begin(), error_counts_.end()};
+}
+
+}  // namespace fincache

@@ -1,0 +1,79 @@
+// ServerState: what every front door and every command shares: the engine, the command table,
+// the config, connected clients and server-wide statistics. One per engine instance (a
+// fincache-server process, or a fincache.Cache in Python with its optional fincache.Server).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "commands/command_registry.h"
+#include "commands/config.h"
+#include "commands/session.h"
+#include "engine/engine.h"
+
+namespace fincache {
+
+struct CommandStats {
+  std::atomic<uint64_t> calls{0};
+  std::atomic<uint64_t> usec{0};
+  std::atomic<uint64_t> rejected_calls{0};  // failed before running (arity, auth...)
+  std::atomic<uint64_t> failed_calls{0};    // ran and replied an error
+};
+
+class ServerState {
+ public:
+  // Builds the command table (all families) and an engine configured from `config`.
+  ServerState(std::unique_ptr<Config> config, EngineOptions engine_options);
+  ~ServerState();
+
+  Engine& engine() { return *engine_; }
+  Config& config() { return *config_; }
+  const CommandRegistry& registry() const { return registry_; }
+  ClientRegistry& clients() { return clients_; }
+
+  CommandStats& StatsFor(const CommandSpec* spec);
+  // Calls fn(full_name, stats) for every command with at least one call or rejection.
+  void ForEachCommandStats(
+      const std::function<void(const std::string&, const CommandStats&)>& fn) const;
+  void ResetStats();
+
+  // Counts an error reply by its code ("ERR", "WRONGTYPE"...), for INFO errorstats.
+  void CountError(std::string_view error_text);
+  std::vector<std::pair<std::string, uint64_t>> ErrorCounts() const;
+
+  int64_t start_time_ms() const { return start_time_ms_; }
+  const std::string& run_id() const { return run_id_; }
+
+  // Server-wide counters (INFO stats).
+  std::atomic<uint64_t> total_commands{0};
+  std::atomic<uint64_t> total_connections{0};
+  std::atomic<uint64_t> rejected_connections{0};
+  std::atomic<uint64_t> net_input_bytes{0};
+  std::atomic<uint64_t> net_output_bytes{0};
+  std::atomic<uint64_t> total_error_replies{0};
+
+  // Set by the network front door (INFO server shows them).
+  std::atomic<int> tcp_port{0};
+  std::atomic<int> io_threads{0};
+  std::string executable;
+  std::string config_file;
+  // Asks the process hosting the server to shut down (SHUTDOWN); null when not served.
+  std::function<void()> shutdown_hook;
+
+ private:
+  std::unique_ptr<Config> config_;
+  std::unique_ptr<Engine> engine_;
+  CommandRegistry registry_;
+  ClientRegistry clients_;
+  int64_t start_time_ms_;
+  std::string run_id_;
+  mutable std::mutex stats_mu_;
+  std::map<const CommandSpec*, std::unique_ptr<CommandStats>> command_stats_;
+  std::map<std::string, uint64_t, std::less<>> error_counts_;
+};
+
+}  // namespace fincache

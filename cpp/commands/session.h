@@ -1,0 +1,76 @@
+// Session: the state of one client (a connection, or an embedded Python caller): selected db,
+// protocol version, authentication, name. Front doors own their sessions; the ClientRegistry
+// lists connected ones for CLIENT LIST/KILL and INFO clients.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace fincache {
+
+struct CommandSpec;
+
+// Implemented by the front door (a network connection) so commands can act on a client.
+class ClientControl {
+ public:
+  virtual ~ClientControl() = default;
+  // Close the connection after pending replies are written (thread-safe, async).
+  virtual void Kill() = 0;
+};
+
+struct Session {
+  uint64_t id = 0;
+  int db_index = 0;
+  int resp = 2;
+  bool authenticated = false;
+  std::string user = "default";
+  bool close_after_reply = false;  // QUIT, protocol error: the front door closes after replying
+  bool is_network = false;         // false for the embedded API
+
+  // Fields shown by CLIENT LIST / CLIENT INFO. Strings are guarded by info_mu because other
+  // clients read them; numbers are atomics.
+  mutable std::mutex info_mu;
+  std::string name;
+  std::string lib_name;
+  std::string lib_ver;
+  std::string addr;   // "ip:port"
+  std::string laddr;  // "ip:port"
+  int fd = -1;
+  int64_t created_ms = 0;
+  std::atomic<int64_t> last_interaction_ms{0};
+  std::atomic<const CommandSpec*> last_cmd{nullptr};
+  std::atomic<size_t> query_buffer_bytes{0};
+  std::atomic<size_t> output_buffer_bytes{0};
+  std::atomic<uint64_t> total_bytes_in{0};
+  std::atomic<uint64_t> total_bytes_out{0};
+  std::atomic<bool> kill_requested{false};
+
+  ClientControl* control = nullptr;
+
+  std::string GetName() const {
+    std::lock_guard lk(info_mu);
+    return name;
+  }
+};
+
+class ClientRegistry {
+ public:
+  uint64_t NextId() { return next_id_.fetch_add(1, std::memory_order_relaxed); }
+  void Register(Session* s);
+  void Unregister(Session* s);
+  size_t size() const;
+  // Calls fn for every registered session, in id order, under the registry lock (fn must not
+  // register or unregister).
+  void ForEach(const std::function<void(Session&)>& fn) const;
+
+ private:
+  std::atomic<uint64_t> next_id_{1};
+  mutable std::mutex mu_;
+  std::map<uint64_t, Session*> sessions_;
+};
+
+}  // namespace fincache

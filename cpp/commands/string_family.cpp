@@ -1,0 +1,7 @@
+#include "commands/command_context.h"
+
+namespace fincache {
+
+void RegisterStringFamily(CommandRegistry& r) {}
+
+}  // namespace fincache

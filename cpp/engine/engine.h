@@ -1,0 +1,173 @@
+// The keyspace.
+//
+// The engine holds `shard_count` shards; a key lives in the shard chosen by its hash, in every
+// database (so MOVE and COPY ... DB stay within one shard). A shard owns, per database, a KeyTable
+// of entries and the list of its entries that carry a TTL (for active expiry sampling), plus its
+// memory and keyspace counters, all guarded by the shard's mutex.
+//
+// Locking protocol (see ExecGate): a command holds the gate's shared token, then the mutexes of the
+// shards of its keys in increasing shard index. Commands flagged "global" hold the exclusive gate
+// and touch any shard without shard locks. Engine methods documented "exclusive" require that.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "common/op_status.h"
+#include "engine/clock.h"
+#include "engine/exec_gate.h"
+#include "engine/key_table.h"
+#include "types/value.h"
+
+namespace fincache {
+
+struct Entry {
+  static constexpr uint32_t kNoTtl = UINT32_MAX;
+  Value value;
+  int64_t expire_ms = 0;        // absolute unix ms; 0 = no TTL
+  uint32_t ttl_index = kNoTtl;  // position in DbTable::ttl_entries
+  uint32_t lru = 0;             // LRU clock in seconds (OBJECT IDLETIME); LFU data later
+  uint32_t accounted = 0;       // bytes currently counted for this entry in Shard::used_memory
+};
+
+struct DbTable {
+  KeyTable<Entry> table;
+  std::vector<Entry*> ttl_entries;  // entries with expire_ms != 0, for active expiry
+};
+
+struct alignas(64) Shard {
+  std::mutex mu;
+  std::vector<DbTable> dbs;
+  // Counters are written under mu and read by INFO without it.
+  std::atomic<int64_t> used_memory{0};
+  std::atomic<uint64_t> expired_keys{0};
+  std::atomic<uint64_t> keyspace_hits{0};
+  std::atomic<uint64_t> keyspace_misses{0};
+  std::vector<std::atomic<int64_t>> key_counts;      // per db
+  std::vector<std::atomic<int64_t>> expires_counts;  // per db
+};
+
+struct EngineOptions {
+  int databases = 16;
+  int shard_count = 16;       // rounded up to a power of two
+  Clock* clock = nullptr;     // nullptr: the system clock
+  bool active_expiry = true;  // run the background expiry cycle
+  int active_expiry_hz = 10;  // cycles per second (Redis's "hz")
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineOptions opts = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  int db_count() const { return db_count_; }
+  size_t shard_count() const { return shards_.size(); }
+  size_t ShardIndexOf(uint64_t hash) const { return (hash >> 40) & shard_mask_; }
+  size_t ShardIndexOf(std::string_view key) const { return ShardIndexOf(HashKey(key)); }
+  Shard& shard(size_t i) { return *shards_[i]; }
+  Clock& clock() const { return *clock_; }
+  ExecGate& gate() { return gate_; }
+
+  // Number of keys in a db (lock-free sum of per-shard counters; may include not yet reaped
+  // expired keys, like Redis's DBSIZE).
+  int64_t DbSize(int db) const;
+  int64_t ExpiresCount(int db) const;
+  int64_t UsedMemory() const;
+  uint64_t ExpiredKeys() const;
+  uint64_t KeyspaceHits() const;
+  uint64_t KeyspaceMisses() const;
+
+  // ---- exclusive operations (caller holds ExecGate::Exclusive) ----
+  void FlushDb(int db);
+  void FlushAll();
+  void SwapDb(int a, int b);
+
+  // One active-expiry pass over every shard, bounded by time_budget_us. Takes the gate and the
+  // shard locks itself. Returns keys expired.
+  size_t ActiveExpireCycle(int64_t time_budget_us);
+  void set_active_expiry(bool on) { active_expiry_enabled_.store(on); }
+
+  // LRU clock (seconds, like Redis's 24-bit clock but 32-bit).
+  uint32_t LruClock() const { return static_cast<uint32_t>(clock_->NowMs() / 1000); }
+
+ private:
+  void BackgroundLoop();
+
+  int db_count_;
+  size_t shard_mask_;
+  std::vector<std::unique_ptr<Shard>> shards_;
+  std::unique_ptr<Clock> owned_clock_;
+  Clock* clock_;
+  ExecGate gate_;
+  int hz_;
+  std::atomic<bool> active_expiry_enabled_{true};
+  std::atomic<bool> stopping_{false};
+  std::mutex bg_mu_;
+  std::condition_variable bg_cv_;
+  std::thread bg_thread_;
+};
+
+// Db: a command's view of one database at one instant (now_ms fixed for the whole command, as
+// Redis does for a command, a script or EXEC). Every method requires the key's shard to be locked
+// by the caller (the dispatcher does it from the registry's key positions) or the exclusive gate.
+class Db {
+ public:
+  Db(Engine& engine, int index, int64_t now_ms)
+      : engine_(&engine), index_(index), now_ms_(now_ms) {}
+
+  int index() const { return index_; }
+  int64_t now_ms() const { return now_ms_; }
+  Engine& engine() const { return *engine_; }
+
+  // Finds a live entry; an expired one is deleted on the way (lazy expiry). No stats.
+  Entry* Find(std::string_view key);
+  // Find + keyspace hit/miss counting + LRU touch: what read commands use.
+  Entry* FindRead(std::string_view key);
+  // FindRead that checks the type: kKeyNotFound or kWrongType otherwise.
+  OpResult<Entry*> FindReadOfType(std::string_view key, ObjType type);
+  // Find (no stats) that checks the type: for write commands.
+  OpResult<Entry*> FindOfType(std::string_view key, ObjType type);
+  // Finds or inserts. An inserted entry holds an empty string value and no TTL; the caller sets
+  // the value. Returns {entry, inserted}.
+  std::pair<Entry*, bool> FindOrInsert(std::string_view key);
+
+  // Deletes a key; false when absent (or expired).
+  bool Delete(std::string_view key);
+  void Delete(Entry* e);
+
+  // Sets (abs_ms > 0) or removes (0) the TTL of an entry.
+  void SetExpire(Entry* e, int64_t abs_ms);
+  bool IsExpired(const Entry& e) const { return e.expire_ms != 0 && e.expire_ms <= now_ms_; }
+
+  // Must be called after a write command changed an entry's value in place: memory accounting,
+  // and later WATCH invalidation and keyspace notifications hook in here.
+  void AfterWrite(Entry* e);
+  // Same, by key, when the command only knows the key (the entry may be gone: that's fine).
+  void AfterWrite(std::string_view key);
+
+  static std::string_view KeyOf(const Entry* e) { return KeyTable<Entry>::KeyOf(e); }
+
+  DbTable& table_of(std::string_view key);
+
+ private:
+  Shard& ShardFor(uint64_t hash) { return engine_->shard(engine_->ShardIndexOf(hash)); }
+  Entry* FindHashed(std::string_view key, uint64_t hash, Shard& shard, DbTable& t);
+  void EraseEntry(Shard& shard, DbTable& t, Entry* e);
+
+  Engine* engine_;
+  int index_;
+  int64_t now_ms_;
+};
+
+// Bytes counted for an entry: key, record, value.
+size_t EntryMemory(std::string_view key, const Entry& e);
+
+}  // namespace fincache
