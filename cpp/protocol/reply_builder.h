@@ -54,6 +54,8 @@ class ReplyBuilder {
 
   // 2 or 3: what the client negotiated with HELLO (the builder writes in that dialect).
   virtual int resp_version() const = 0;
+  // HELLO switches the dialect before writing its own reply.
+  virtual void SetRespVersion(int v) = 0;
 
   // ---- conveniences -----------------------------------------------------------------
   void SendOk() { SendSimple("OK"); }
@@ -87,7 +89,7 @@ std::string FormatLongDouble(long double v);
 class RespWriter final : public ReplyBuilder {
  public:
   explicit RespWriter(std::string* out, int resp_version = 2) : out_(out), resp_(resp_version) {}
-  void set_resp_version(int v) { resp_ = v; }
+  void SetRespVersion(int v) override { resp_ = v; }
   void set_output(std::string* out) { out_ = out; }
 
   void SendSimple(std::string_view s) override;

@@ -60,7 +60,7 @@ class ValueBuilder final : public ReplyBuilder {
   void StartSet(size_t n) override;
   void StartPush(size_t n) override;
   int resp_version() const override { return resp_; }
-  void set_resp_version(int v) { resp_ = v; }
+  void SetRespVersion(int v) override { resp_ = v; }
 
   // The replies built so far (one per top-level Send/Start), and reset.
   std::vector<RespValue> Take();
