@@ -1,0 +1,12 @@
+// fincache._core: the pybind11 module. Bindings only; the Python API lives in python/fincache.
+#include <pybind11/pybind11.h>
+
+namespace fincache::py {
+void RegisterEngine(pybind11::module_& m);
+}  // namespace fincache::py
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "FinCache native engine (private; use the fincache package)";
+  m.attr("__version__") = FINCACHE_VERSION;
+  fincache::py::RegisterEngine(m);
+}

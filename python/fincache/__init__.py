@@ -1,0 +1,35 @@
+"""FinCache: a Redis-compatible in-memory data engine, embedded in Python.
+
+>>> import fincache
+>>> c = fincache.Cache()
+>>> c.set("a", "1", ex=100)
+True
+>>> c.get("a"), c.ttl("a")
+(b'1', 100)
+
+``Cache`` has redis-py's API (method names, arguments, return values, exceptions) and runs the
+engine in-process; ``Server`` serves a Cache's engine over RESP to any Redis client.
+"""
+
+from . import _core
+from ._cache import Cache, Pipeline
+from .exceptions import (
+    AuthenticationError,
+    ConnectionError,
+    DataError,
+    RedisError,
+    ResponseError,
+)
+
+__version__: str = _core.__version__
+
+__all__ = [
+    "AuthenticationError",
+    "Cache",
+    "ConnectionError",
+    "DataError",
+    "Pipeline",
+    "RedisError",
+    "ResponseError",
+    "__version__",
+]

@@ -1,0 +1,337 @@
+"""fincache.Cache: the embedded engine with redis-py's API.
+
+Cache reuses redis-py itself for everything that is client-side in redis-py: the command methods
+(``redis.commands.CoreCommands``: argument handling, client-side ``DataError``s), the response
+callbacks (``get_response_callbacks``: the Python shapes of replies) and the error classes
+(``BaseParser.parse_error``). Only the transport differs: ``execute_command`` hands the argv to the
+native engine (``fincache._core``) instead of a socket, and the reply comes back as the Python
+objects redis-py's parser would have produced. So every command behaves as with
+``redis.Redis(...)`` talking to a server, including commands added to redis-py later.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
+
+from redis._parsers.base import BaseParser
+from redis._parsers.encoders import Encoder
+from redis._parsers.response_callbacks import get_response_callbacks
+from redis.client import EMPTY_RESPONSE, NEVER_DECODE, CaseInsensitiveDict
+from redis.client import Pipeline as _RedisPipeline
+from redis.commands import CoreCommands
+from redis.exceptions import ResponseError
+
+from . import _core
+
+__all__ = ["Cache", "Pipeline"]
+
+SettingValue = Union[str, bytes, int, float, bool]
+
+
+def _config_text(name: str, value: SettingValue) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.decode()
+    if isinstance(value, str):
+        return value
+    raise ValueError(f"setting '{name}': unsupported value type {type(value).__name__}")
+
+
+def _settings_to_config(settings: Mapping[str, SettingValue]) -> Dict[str, str]:
+    """Python keyword names (``maxmemory_policy``) to redis.conf names (``maxmemory-policy``)."""
+    out: Dict[str, str] = {}
+    for key, value in settings.items():
+        name = key.replace("_", "-")
+        out[name] = _config_text(name, value)
+    return out
+
+
+def _split_command_name(args: Tuple[Any, ...]) -> Tuple[Any, ...]:
+    # redis-py sends a multi-word command name ("CONFIG GET") as separate arguments
+    # (Connection.pack_command); do the same.
+    first = args[0]
+    if isinstance(first, str):
+        if " " in first:
+            return tuple(first.split()) + args[1:]
+    elif isinstance(first, (bytes, bytearray)) and b" " in first:
+        return tuple(first.split()) + args[1:]
+    return args
+
+
+class Cache(CoreCommands):
+    """An in-process FinCache engine with redis-py's client API.
+
+    ``Cache(decode_responses=False, db=0, protocol=2, **settings)``: ``settings`` are engine
+    settings under their redis.conf names with ``_`` for ``-`` (``databases=4``,
+    ``requirepass="secret"``...); an unknown setting or a bad value raises ``ValueError``.
+
+    Methods, arguments, return values and exceptions are redis-py's (``redis.Redis``). The Cache
+    is thread-safe; long commands run without holding the GIL.
+    """
+
+    def __init__(
+        self,
+        decode_responses: bool = False,
+        db: int = 0,
+        protocol: int = 2,
+        *,
+        encoding: str = "utf-8",
+        encoding_errors: str = "strict",
+        legacy_responses: bool = True,
+        **settings: SettingValue,
+    ) -> None:
+        engine = _core.Engine(_settings_to_config(settings))
+        self._setup(engine, decode_responses, db, protocol, encoding, encoding_errors,
+                    legacy_responses)
+
+    @classmethod
+    def _on_engine(
+        cls,
+        engine: "_core.Engine",
+        decode_responses: bool,
+        db: int,
+        protocol: int,
+        encoding: str,
+        encoding_errors: str,
+        legacy_responses: bool,
+    ) -> "Cache":
+        self = cls.__new__(cls)
+        self._setup(engine, decode_responses, db, protocol, encoding, encoding_errors,
+                    legacy_responses)
+        return self
+
+    def _setup(
+        self,
+        engine: "_core.Engine",
+        decode_responses: bool,
+        db: int,
+        protocol: int,
+        encoding: str,
+        encoding_errors: str,
+        legacy_responses: bool,
+    ) -> None:
+        if protocol not in (2, 3) or isinstance(protocol, bool):
+            raise ValueError("protocol must be either 2 or 3")
+        databases = int(engine.config_get("databases") or "16")
+        if isinstance(db, bool) or not isinstance(db, int):
+            raise ValueError(f"db must be an int, not {type(db).__name__}")
+        if not 0 <= db < databases:
+            raise ResponseError("DB index is out of range")
+        self._engine = engine
+        self._decode = bool(decode_responses)
+        self._protocol = protocol
+        self._legacy_responses = legacy_responses
+        self._session = _core.Session(
+            engine, db, protocol, self._decode, encoding, encoding_errors, BaseParser.parse_error
+        )
+        self._encoder = Encoder(encoding, encoding_errors, self._decode)
+        self.response_callbacks = CaseInsensitiveDict(
+            get_response_callbacks(user_protocol=protocol, legacy_responses=legacy_responses)
+        )
+        # Hot paths skip execute_command's generic work (same results: see get/set below).
+        self._execute = self._session.execute
+        self._set_callback = self.response_callbacks.get("SET")
+
+    # ---- the transport ---------------------------------------------------------------------
+
+    def execute_command(self, *args: Any, **options: Any) -> Any:
+        """Runs one command (``execute_command("SET", "k", "v")``) and returns its reply shaped
+        by redis-py's response callbacks, or raises redis-py's exception for an error reply."""
+        if not args:
+            raise IndexError("execute_command() needs the command name")
+        command_name = args[0]
+        decode = self._decode and NEVER_DECODE not in options
+        try:
+            response = self._execute(_split_command_name(args), decode)
+        except ResponseError:
+            if EMPTY_RESPONSE in options:
+                return options[EMPTY_RESPONSE]
+            raise
+        return self._apply_callback(command_name, response, options)
+
+    def _apply_callback(self, command_name: Any, response: Any, options: Dict[str, Any]) -> Any:
+        options.pop(EMPTY_RESPONSE, None)
+        options.pop(NEVER_DECODE, None)
+        options.pop("keys", None)
+        callback = self.response_callbacks.get(command_name) if isinstance(command_name, str) \
+            else None
+        if callback is not None:
+            return callback(response, **options)
+        return response
+
+    # ---- fast paths (exactly what CoreCommands.get/set + execute_command return) ------------
+
+    def get(self, name: Any) -> Any:
+        """Return the value at key ``name``, or None if the key doesn't exist."""
+        return self._execute(("GET", name), self._decode)
+
+    def set(self, name: Any, value: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Set the value at key ``name`` to ``value`` (redis-py's ``set``, all its options)."""
+        if args or kwargs:
+            return CoreCommands.set(self, name, value, *args, **kwargs)
+        response = self._execute(("SET", name, value), self._decode)
+        return self._set_callback(response) if self._set_callback else response
+
+    # ---- redis-py client plumbing ------------------------------------------------------------
+
+    def get_encoder(self) -> Encoder:
+        return self._encoder
+
+    def get_connection_kwargs(self) -> Dict[str, Any]:
+        return {
+            "db": self._session.db,
+            "protocol": self._protocol,
+            "decode_responses": self._decode,
+            "encoding": self._encoder.encoding,
+            "encoding_errors": self._encoder.encoding_errors,
+            "legacy_responses": self._legacy_responses,
+        }
+
+    def set_response_callback(self, command: str, callback: Any) -> None:
+        """Set a custom response callback (as ``redis.Redis.set_response_callback``)."""
+        self.response_callbacks[command] = callback
+
+    def client(
+        self,
+        decode_responses: Optional[bool] = None,
+        db: Optional[int] = None,
+        protocol: Optional[int] = None,
+    ) -> "Cache":
+        """Another client of the same engine (same data), with its own db/protocol/decoding."""
+        return Cache._on_engine(
+            self._engine,
+            self._decode if decode_responses is None else decode_responses,
+            self._session.db if db is None else db,
+            self._protocol if protocol is None else protocol,
+            self._encoder.encoding,
+            self._encoder.encoding_errors,
+            self._legacy_responses,
+        )
+
+    def pipeline(self, transaction: bool = True, shard_hint: Any = None) -> "Pipeline":
+        """Buffer commands and run them with ``execute()``. ``transaction=True`` (the default, as in
+        redis-py) runs them atomically: no other client's command runs in between, and if any
+        command can't be queued (unknown command, wrong arity) none runs."""
+        return Pipeline(self, transaction)
+
+    def close(self) -> None:
+        """Nothing to release (the engine lives as long as a Cache or Server uses it)."""
+
+    def __enter__(self) -> "Cache":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<fincache.Cache(db={self._session.db}, protocol={self._protocol})>"
+
+    # Mapping-style conveniences, as redis.Redis.
+    def __getitem__(self, name: Any) -> Any:
+        value = self.get(name)
+        if value is not None:
+            return value
+        raise KeyError(name)
+
+    def __setitem__(self, name: Any, value: Any) -> None:
+        self.set(name, value)
+
+    def __delitem__(self, name: Any) -> None:
+        self.delete(name)
+
+    def __contains__(self, name: Any) -> bool:
+        return bool(self.exists(name))
+
+
+class Pipeline(CoreCommands):
+    """Buffers commands; ``execute()`` runs them in order and returns the list of replies.
+
+    As redis-py's Pipeline: command methods return the pipeline (chainable), error replies are
+    raised after all commands ran (``raise_on_error=True``, annotated "Command # N (...) of
+    pipeline caused error: ...") or returned in place. ``transaction=True`` runs the batch
+    atomically on the engine (nothing else runs in between, like MULTI/EXEC); ``watch()`` is not
+    supported.
+    """
+
+    UNWATCH_COMMANDS = {"DISCARD", "EXEC", "UNWATCH"}
+    # redis-py's own error annotation and first-error raising.
+    annotate_exception = _RedisPipeline.annotate_exception
+    raise_first_error = _RedisPipeline.raise_first_error
+
+    def __init__(self, cache: Cache, transaction: bool) -> None:
+        self._cache = cache
+        self.transaction = transaction
+        self.response_callbacks = cache.response_callbacks
+        self.command_stack: List[Tuple[Tuple[Any, ...], Dict[str, Any]]] = []
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self.command_stack)
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __enter__(self) -> "Pipeline":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.command_stack = []
+
+    def get_encoder(self) -> Encoder:
+        return self._cache.get_encoder()
+
+    def get_connection_kwargs(self) -> Dict[str, Any]:
+        return self._cache.get_connection_kwargs()
+
+    def multi(self) -> None:
+        """Start the transactional block (as redis-py: only before any command is queued)."""
+        if self.command_stack:
+            raise ResponseError("Commands without an initial WATCH have already been issued")
+        self.transaction = True
+
+    def watch(self, *names: Any) -> None:
+        raise NotImplementedError("fincache.Pipeline does not support WATCH yet")
+
+    def execute_command(self, *args: Any, **options: Any) -> "Pipeline":
+        self.command_stack.append((args, options))
+        return self
+
+    def execute(self, raise_on_error: bool = True) -> List[Any]:
+        """Run every buffered command; returns their replies in order."""
+        with self._lock:
+            stack, self.command_stack = self.command_stack, []
+        if not stack:
+            return []
+        commands = [(_split_command_name(args), options) for args, options in stack]
+        session = self._cache._session
+        decode = self._cache._decode
+        ran, responses = session.execute_many(
+            [args for args, _ in commands], self.transaction, decode
+        )
+        if not ran:
+            # A command couldn't be queued: as EXECABORT, nothing ran; raise the first error.
+            for i, r in enumerate(responses):
+                if isinstance(r, ResponseError):
+                    self.annotate_exception(r, i + 1, stack[i][0])
+                    raise r
+        data: List[Any] = []
+        for (args, options), r in zip(stack, responses):
+            if isinstance(r, ResponseError):
+                if not self.transaction and EMPTY_RESPONSE in options:
+                    r = options[EMPTY_RESPONSE]
+            data.append(r)
+        if raise_on_error:
+            self.raise_first_error(stack, data)
+        out: List[Any] = []
+        for (args, options), r in zip(stack, data):
+            if not isinstance(r, Exception):
+                r = self._cache._apply_callback(args[0], r, dict(options))
+            out.append(r)
+        return out
