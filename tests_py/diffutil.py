@@ -644,31 +644,48 @@ def info_text(*fields: str, exact_fields: Sequence[str] = (),
     return cmp
 
 
+def _command_entry_diff(a: Node, b: Node) -> Optional[str]:
+    if a.is_null or b.is_null:
+        return None if a.raw == b.raw else f"null vs command: {a.raw[:60]!r} / {b.raw[:60]!r}"
+    if a.kind != b.kind or len(a.value) != len(b.value):
+        return f"{a.value[0].value!r}: {len(a.value)} fields vs {len(b.value)}"
+    name = a.value[0].value
+    for i in (0, 1, 3, 4, 5):
+        if a.value[i].raw != b.value[i].raw:
+            return f"{name!r} field {i} differs"
+    for i in (2, 6):
+        if a.value[i].kind != b.value[i].kind or unordered(a.value[i], b.value[i]):
+            return f"{name!r} {'flags' if i == 2 else 'acl categories'} differ"
+    for i in (7, 8):  # tips, key specs
+        if i < len(a.value) and a.value[i].raw != b.value[i].raw:
+            return f"{name!r} {'tips' if i == 7 else 'key specs'} differ"
+    if len(a.value) > 9:  # subcommands, matched by name (Redis lists them in hash order)
+        sa, sb = a.value[9], b.value[9]
+        if sa.kind != sb.kind:
+            return f"{name!r} subcommand list types differ"
+        xa = {x.value[0].value: x for x in sa.value}
+        xb = {y.value[0].value: y for y in sb.value}
+        if sorted(xa) != sorted(xb):
+            return f"{name!r} subcommands differ: {sorted(set(xa) ^ set(xb))}"
+        for sub in sorted(xa):
+            why = _command_entry_diff(xa[sub], xb[sub])
+            if why:
+                return why
+    return None
+
+
 def command_info(r: Node, f: Node) -> Optional[str]:
     """COMMAND INFO: per command the same name, arity, first/last/step key positions (exact);
     flags and ACL categories equal as sets (Redis's order is an implementation detail); the
-    same number of fields; tips, key specs and subcommands byte-equal."""
+    same number of fields; tips and key specs byte-equal; subcommands compared the same way."""
     if r.kind != f.kind or r.value is None or f.value is None:
         return exact(r, f)
     if len(r.value) != len(f.value):
         return "different number of commands"
     for a, b in zip(r.value, f.value):
-        if a.is_null or b.is_null:
-            if a.raw != b.raw:
-                return f"null vs command: {a.raw[:60]!r} / {b.raw[:60]!r}"
-            continue
-        if len(a.value) != len(b.value):
-            return f"{a.value[0].value!r}: {len(a.value)} fields vs {len(b.value)}"
-        name = a.value[0].value
-        for i in (0, 1, 3, 4, 5):
-            if a.value[i].raw != b.value[i].raw:
-                return f"{name!r} field {i} differs"
-        for i in (2, 6):
-            if a.value[i].kind != b.value[i].kind or unordered(a.value[i], b.value[i]):
-                return f"{name!r} {'flags' if i == 2 else 'acl categories'} differ"
-        for i in range(7, len(a.value)):
-            if a.value[i].raw != b.value[i].raw:
-                return f"{name!r} field {i} differs"
+        why = _command_entry_diff(a, b)
+        if why:
+            return why
     return None
 
 
@@ -995,12 +1012,12 @@ def both_raw(pair: ServerPair, payload: bytes, idle: float = 0.3,
 # ---- probes used by several modules ----
 
 
-def scan_all(*opts: Any) -> Callable[[RespConn], Any]:
+def scan_all(*opts: Any, start: Any = b"0") -> Callable[[RespConn], Any]:
     """SCAN to completion with ``opts``: every page must be [bulk cursor, array of bulk keys];
     returns the sorted set of keys seen (SCAN may return a key twice, so a set)."""
 
     def fn(conn: RespConn):
-        cursor, keys, pages = b"0", set(), 0
+        cursor, keys, pages = start, set(), 0
         while True:
             r = conn.call("SCAN", cursor, *opts)
             if r.is_error:
