@@ -120,6 +120,42 @@ Config::Config() {
             .max = 4294967295LL,
             .default_value = "10000",
             .on_set = [this](const std::string& v) { maxclients = std::stoll(v); }});
+
+  // ---- network front door (cpp/net reads these) ----
+  // Network threads (one io_context each); 0 = one per hardware core. Unlike Redis's io-threads
+  // (1 = the main thread only) every thread here does the whole request: read, run, write.
+  Register({.name = "io-threads",
+            .kind = Kind::kInt,
+            .immutable = true,
+            .min = 0,
+            .max = 1024,
+            .default_value = "0"});
+  // Close clients idle for more than this many seconds (0 = never). Checked once a second.
+  Register(
+      {.name = "timeout", .kind = Kind::kInt, .min = 0, .max = INT32_MAX, .default_value = "0"});
+  // SO_KEEPALIVE idle seconds for accepted clients (0 = off), probes as Redis sends them.
+  Register({.name = "tcp-keepalive",
+            .kind = Kind::kInt,
+            .min = 0,
+            .max = INT32_MAX,
+            .default_value = "300"});
+  // listen(2) backlog.
+  Register({.name = "tcp-backlog",
+            .kind = Kind::kInt,
+            .immutable = true,
+            .min = 0,
+            .max = INT32_MAX,
+            .default_value = "511"});
+  // With no requirepass, refuse clients from non-loopback addresses (Redis's DENIED reply).
+  Register({.name = "protected-mode", .kind = Kind::kBool, .default_value = "yes"});
+  // HTTP front door port (0 disables). Validated and kept for CONFIG GET; the HTTP server itself
+  // is not built yet, so nothing listens on it.
+  Register({.name = "http-port",
+            .kind = Kind::kInt,
+            .immutable = true,
+            .min = 0,
+            .max = 65535,
+            .default_value = "8080"});
 }
 
 void Config::Register(Item item) {

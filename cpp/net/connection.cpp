@@ -1,0 +1,204 @@
+#include "net/connection.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+
+#include "commands/server_state.h"
+
+namespace fincache::net {
+
+namespace asio = boost::asio;
+
+std::string FormatEndpoint(const asio::ip::tcp::endpoint& ep) {
+  const auto addr = ep.address();
+  if (addr.is_v6()) {
+    auto v6 = addr.to_v6();
+    if (v6.is_v4_mapped())
+      return asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_string() + ":" +
+             std::to_string(ep.port());
+    return "[" + v6.to_string() + "]:" + std::to_string(ep.port());
+  }
+  return addr.to_string() + ":" + std::to_string(ep.port());
+}
+
+Connection::Connection(ConnectionOwner& owner, asio::ip::tcp::socket socket)
+    : owner_(owner),
+      socket_(std::move(socket)),
+      parser_(&limits_),
+      writer_(&out_, 2),
+      rbuf_(new char[kReadChunk]) {}
+
+Connection::~Connection() { Unregister(); }
+
+void Connection::Unregister() {
+  if (registered_) {
+    owner_.state().clients().Unregister(&session_);
+    registered_ = false;
+  }
+  if (!closed_) {
+    closed_ = true;
+    owner_.Forget(this);
+  }
+}
+
+void Connection::Start() {
+  if (closed_) return;
+  ServerState& state = owner_.state();
+  boost::system::error_code ec;
+  session_.id = state.clients().NextId();
+  session_.is_network = true;
+  session_.authenticated = !state.config().has_requirepass.load();
+  {
+    std::lock_guard lk(session_.info_mu);
+    auto remote = socket_.remote_endpoint(ec);
+    session_.addr = ec ? "?:0" : FormatEndpoint(remote);
+    auto local = socket_.local_endpoint(ec);
+    session_.laddr = ec ? "?:0" : FormatEndpoint(local);
+  }
+  session_.fd = socket_.native_handle();
+  session_.created_ms = state.engine().clock().NowMs();
+  session_.last_interaction_ms = session_.created_ms;
+  session_.control = this;
+  state.clients().Register(&session_);
+  registered_ = true;
+  DoRead();
+}
+
+void Connection::Kill() {
+  session_.kill_requested.store(true);
+  asio::post(socket_.get_executor(), [weak = weak_from_this()] {
+    if (auto self = weak.lock()) {
+      if (self->closed_) return;
+      self->closing_ = true;
+      self->Continue();
+    }
+  });
+}
+
+void Connection::Close() {
+  if (closed_) return;
+  boost::system::error_code ec;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
+  Unregister();
+}
+
+void Connection::DoRead() {
+  reading_ = true;
+  socket_.async_read_some(asio::buffer(rbuf_.get(), kReadChunk),
+                          [self = shared_from_this()](const boost::system::error_code& ec,
+                                                      size_t n) { self->OnRead(ec, n); });
+}
+
+void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
+  reading_ = false;
+  if (closed_) return;
+  if (ec) {
+    // EOF or reset. A client that half-closes after its last command still gets the replies
+    // already on their way; nothing more is read.
+    closing_ = true;
+    if (ec != asio::error::eof) out_.clear();
+    Continue();
+    return;
+  }
+  ServerState& state = owner_.state();
+  state.net_input_bytes.fetch_add(n, std::memory_order_relaxed);
+  session_.total_bytes_in.fetch_add(n, std::memory_order_relaxed);
+  session_.last_interaction_ms.store(state.engine().clock().NowMs(), std::memory_order_relaxed);
+  rpos_ = 0;
+  rlen_ = n;
+  ProcessInput();
+  Continue();
+}
+
+void Connection::ProcessInput() {
+  Config& config = owner_.state().config();
+  limits_.proto_max_bulk_len = config.proto_max_bulk_len.load(std::memory_order_relaxed);
+  while (rpos_ < rlen_ && !closing_ && out_.size() < kMaxPendingOutput) {
+    parser_.set_authenticated(session_.authenticated || !config.has_requirepass.load());
+    size_t consumed = 0;
+    auto status = parser_.Parse(std::string_view(rbuf_.get() + rpos_, rlen_ - rpos_), &consumed);
+    rpos_ += consumed;
+    switch (status) {
+      case protocol::RespParser::Status::kNeedMore:
+        rpos_ = rlen_;
+        break;
+      case protocol::RespParser::Status::kCommand:
+        RunCommand(parser_.args());
+        break;
+      case protocol::RespParser::Status::kError:
+        // Redis replies the protocol error and closes the connection after the reply.
+        writer_.SendError("ERR " + parser_.error());
+        owner_.state().CountError("ERR");
+        closing_ = true;
+        rpos_ = rlen_;
+        break;
+    }
+  }
+  UpdateBufferStats();
+}
+
+void Connection::RunCommand(const std::vector<std::string_view>& args) {
+  if (args.empty()) return;
+  // The writer and the session agree on the dialect; a command (HELLO) may switch either.
+  const int before = session_.resp;
+  writer_.SetRespVersion(before);
+  owner_.dispatcher().Dispatch(CmdArgList(args.data(), args.size()), session_, writer_);
+  if (session_.resp != before)
+    writer_.SetRespVersion(session_.resp);
+  else if (writer_.resp_version() != before)
+    session_.resp = writer_.resp_version();
+  if (session_.close_after_reply || session_.kill_requested.load(std::memory_order_relaxed))
+    closing_ = true;
+}
+
+void Connection::Flush() {
+  if (writing_ || out_.empty() || closed_) return;
+  sending_.swap(out_);
+  out_.clear();
+  writing_ = true;
+  asio::async_write(socket_, asio::buffer(sending_),
+                    [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+                      self->OnWrite(ec, n);
+                    });
+}
+
+void Connection::OnWrite(const boost::system::error_code& ec, size_t n) {
+  writing_ = false;
+  if (closed_) return;
+  owner_.state().net_output_bytes.fetch_add(n, std::memory_order_relaxed);
+  session_.total_bytes_out.fetch_add(n, std::memory_order_relaxed);
+  if (ec) {
+    Close();
+    return;
+  }
+  sending_.clear();
+  if (sending_.capacity() > kRetainBuffer) std::string().swap(sending_);
+  // Input left unprocessed because too much output was pending can go on now.
+  if (rpos_ < rlen_) ProcessInput();
+  Continue();
+}
+
+void Connection::Continue() {
+  if (closed_) return;
+  Flush();
+  if (!writing_ && out_.capacity() > kRetainBuffer) std::string().swap(out_);
+  UpdateBufferStats();
+  if (closing_) {
+    if (!writing_) Close();
+    return;
+  }
+  if (!reading_ && rpos_ >= rlen_) DoRead();
+}
+
+void Connection::UpdateBufferStats() {
+  session_.query_buffer_bytes.store((rlen_ - rpos_) + parser_.AllocatedBytes(),
+                                    std::memory_order_relaxed);
+  session_.output_buffer_bytes.store(out_.size() + sending_.size(), std::memory_order_relaxed);
+}
+
+}  // namespace fincache::net

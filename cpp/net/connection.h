@@ -1,0 +1,94 @@
+// Connection: one RESP client over TCP. Lives on one io_context (one thread), so its members need
+// no locking; other threads reach it only through Kill() (CLIENT KILL), which posts to it.
+//
+// Flow: read a chunk → parse every complete command in it → dispatch each, in order, appending
+// the replies to out_ → send everything in one async_write (pipelining). Reading goes on while a
+// write is in flight, so a client that sends a long pipeline before reading its replies does not
+// deadlock against us.
+//
+// Memory bounds (per connection):
+// - input: a 16 KiB read buffer plus the parser's arena, which holds at most one command, whose
+//   bulks are capped by proto-max-bulk-len (and by 16 KiB / 10 args before AUTH when requirepass
+//   is set);
+// - output: when the not-yet-sent replies exceed kMaxPendingOutput, input processing pauses
+//   (no more reads, no more commands) until the client drains them; so a client that never reads
+//   costs at most kMaxPendingOutput plus one reply.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "commands/dispatcher.h"
+#include "commands/session.h"
+#include "protocol/reply_builder.h"
+#include "protocol/resp_parser.h"
+
+namespace fincache::net {
+
+class Connection;
+
+// What a connection needs from the server that accepted it.
+class ConnectionOwner {
+ public:
+  virtual ~ConnectionOwner() = default;
+  virtual ServerState& state() = 0;
+  virtual Dispatcher& dispatcher() = 0;
+  // Called exactly once per connection, when it closes (on its thread) or is destroyed.
+  virtual void Forget(Connection* c) = 0;
+};
+
+class Connection final : public std::enable_shared_from_this<Connection>, public ClientControl {
+ public:
+  static constexpr size_t kReadChunk = 16 * 1024;
+  static constexpr size_t kMaxPendingOutput = 64 * 1024 * 1024;
+  // Buffers larger than this are released once drained, so an idle client holds little.
+  static constexpr size_t kRetainBuffer = 256 * 1024;
+
+  Connection(ConnectionOwner& owner, boost::asio::ip::tcp::socket socket);
+  ~Connection() override;
+
+  // Registers the client and starts reading. Must run on the connection's executor.
+  void Start();
+  // Closes after the replies already produced are written (thread-safe, async).
+  void Kill() override;
+  // Closes now, dropping unsent replies. Must run on the connection's executor.
+  void Close();
+
+  boost::asio::any_io_executor executor() { return socket_.get_executor(); }
+  Session& session() { return session_; }
+
+ private:
+  void DoRead();
+  void OnRead(const boost::system::error_code& ec, size_t n);
+  void ProcessInput();
+  void RunCommand(const std::vector<std::string_view>& args);
+  void Flush();
+  void OnWrite(const boost::system::error_code& ec, size_t n);
+  // After reading, writing or being killed: write, read more, or close, as the state says.
+  void Continue();
+  void UpdateBufferStats();
+  void Unregister();
+
+  ConnectionOwner& owner_;
+  boost::asio::ip::tcp::socket socket_;
+  Session session_;
+  protocol::ParserLimits limits_;
+  protocol::RespParser parser_;
+  std::string out_;      // replies not yet handed to the socket
+  std::string sending_;  // the replies of the write in flight
+  protocol::RespWriter writer_;
+  std::unique_ptr<char[]> rbuf_;
+  size_t rpos_ = 0, rlen_ = 0;  // unprocessed input is rbuf_[rpos_, rlen_)
+  bool reading_ = false;
+  bool writing_ = false;
+  bool closing_ = false;  // close once the pending replies are written; process no more input
+  bool closed_ = false;
+  bool registered_ = false;
+};
+
+// "ip:port", with [] around IPv6 addresses as Redis shows them.
+std::string FormatEndpoint(const boost::asio::ip::tcp::endpoint& ep);
+
+}  // namespace fincache::net
