@@ -74,7 +74,7 @@ CASES = {
     "scan_errors": [["SET", "k", "v"], ["SCAN", "abc"], ["SCAN", "18446744073709551616"], ["SCAN", "1.5"],
                     ["SCAN", "0", "COUNT", "0"], ["SCAN", "0", "COUNT", "-1"], ["SCAN", "0", "COUNT", "x"],
                     ["SCAN", "0", "MATCH"], ["SCAN", "0", "FOO", "bar"], ["SCAN", "0", "COUNT"], ["SCAN"],
-                    ["SCAN", "", "COUNT", "1"]],
+                    Probe("scan from empty cursor", scan_all("COUNT", "1", start=""))],
     # ---- RANDOMKEY ----
     "randomkey": [["RANDOMKEY"], ["SET", "only", "1"], ["RANDOMKEY"], KEYS10,
                   Probe("randomkey member", randomkey_in_keys), ["RANDOMKEY", "x"]],
