@@ -33,4 +33,8 @@ std::string InvalidExpire(std::string_view command_lower) {
   return "ERR invalid expire time in '" + ToLower(command_lower) + "' command";
 }
 
+std::string UnsupportedOption(std::string_view option) {
+  return "ERR Unsupported option " + std::string(option);
+}
+
 }  // namespace fincache::errors

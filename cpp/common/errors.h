@@ -35,6 +35,20 @@ inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
 inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float or out of range";
 inline constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
 
+// Generic (keyspace) family.
+inline constexpr std::string_view kInvalidFirstDbIndex = "ERR invalid first DB index";
+inline constexpr std::string_view kInvalidSecondDbIndex = "ERR invalid second DB index";
+inline constexpr std::string_view kExpireNxAndOthers =
+    "ERR NX and XX, GT or LT options at the same time are not compatible";
+inline constexpr std::string_view kExpireGtAndLt =
+    "ERR GT and LT options at the same time are not compatible";
+inline constexpr std::string_view kLfuNotSelected =
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that "
+    "when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+inline constexpr std::string_view kLfuSelected =
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
+    "switching between policies at runtime LRU and LFU data will take some time to adjust.";
+
 // "ERR wrong number of arguments for 'get' command" (full name, e.g. 'client|id').
 std::string WrongArgs(std::string_view command_full_name);
 // "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
@@ -43,5 +57,7 @@ std::string UnknownCommand(std::string_view name, const std::string_view* args, 
 std::string UnknownSubcommand(std::string_view container, std::string_view sub);
 // "ERR invalid expire time in 'set' command"
 std::string InvalidExpire(std::string_view command_lower);
+// "ERR Unsupported option foo" (EXPIRE family)
+std::string UnsupportedOption(std::string_view option);
 
 }  // namespace fincache::errors
