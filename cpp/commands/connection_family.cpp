@@ -1,10 +1,102 @@
-// Connection commands: PING ECHO (more: HELLO AUTH QUIT RESET SELECT CLIENT).
+// Connection commands: PING ECHO HELLO AUTH QUIT RESET CLIENT (SELECT lives in the generic
+// family).
+//
+// Authentication follows Redis 7.0 with only the "default" user: without `requirepass` the default
+// user is "nopass" (any password works for AUTH default <pass>, AUTH <pass> alone is an error);
+// with `requirepass` set, the password must match. Other user names are unknown users.
+#include <cinttypes>
+#include <cstdio>
+#include <map>
+#include <vector>
+
 #include "commands/command_context.h"
+#include "commands/server_family.h"
 #include "common/errors.h"
+#include "common/strings.h"
 
 namespace fincache {
 
 namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+// True when user/pass authenticate as the default user (Redis's ACLCheckUserCredentials).
+bool CheckCredentials(const Config& config, std::string_view user, std::string_view pass) {
+  if (user != "default") return false;
+  if (!config.has_requirepass.load()) return true;  // nopass
+  return pass == config.requirepass();
+}
+
+// Redis's validateClientName: printable ASCII without spaces.
+bool ValidClientAttr(std::string_view s) {
+  for (char c : s)
+    if (c < '!' || c > '~') return false;
+  return true;
+}
+
+void SetName(Session& s, std::string_view name) {
+  std::lock_guard lk(s.info_mu);
+  s.name.assign(name);
+}
+
+// Client types for CLIENT LIST/KILL TYPE. Every FinCache client is "normal" (no replicas yet;
+// pub/sub state lives with the Pub/Sub family and isn't visible here).
+enum class ClientType { kNormal, kReplica, kMaster, kPubSub, kInvalid };
+
+ClientType ParseClientType(std::string_view s) {
+  if (EqualsIgnoreCase(s, "normal")) return ClientType::kNormal;
+  if (EqualsIgnoreCase(s, "slave") || EqualsIgnoreCase(s, "replica")) return ClientType::kReplica;
+  if (EqualsIgnoreCase(s, "master")) return ClientType::kMaster;
+  if (EqualsIgnoreCase(s, "pubsub")) return ClientType::kPubSub;
+  return ClientType::kInvalid;
+}
+
+ClientType TypeOf(const Session&) { return ClientType::kNormal; }
+
+// One CLIENT LIST line (no trailing newline), Redis 7.0's field layout. `argv_mem` is the size of
+// the running command's arguments for the calling client, 0 for others.
+std::string ClientInfoLine(const Session& s, int64_t now_ms, size_t argv_mem) {
+  std::string name, addr, laddr;
+  {
+    std::lock_guard lk(s.info_mu);
+    name = s.name;
+    addr = s.addr;
+    laddr = s.laddr;
+  }
+  int64_t created = s.created_ms ? s.created_ms : now_ms;
+  int64_t last = s.last_interaction_ms.load();
+  if (!last) last = now_ms;
+  const CommandSpec* cmd = s.last_cmd.load();
+  size_t qbuf = s.query_buffer_bytes.load();
+  size_t omem = s.output_buffer_bytes.load();
+  // Fixed per-client overhead (session, buffers), so tot-mem is never smaller than its parts.
+  size_t tot_mem = sizeof(Session) + qbuf + omem + argv_mem;
+  char buf[512];
+  std::snprintf(buf, sizeof(buf),
+                " age=%" PRId64 " idle=%" PRId64
+                " flags=N db=%d sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=0 argv-mem=%zu "
+                "multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=%zu tot-mem=%zu events=r cmd=",
+                std::max<int64_t>(0, (now_ms - created) / 1000),
+                std::max<int64_t>(0, (now_ms - last) / 1000), s.db_index, qbuf, argv_mem, omem,
+                tot_mem);
+  std::string out = "id=" + std::to_string(s.id) + " addr=" + addr + " laddr=" + laddr +
+                    " fd=" + std::to_string(s.fd) + " name=" + name + buf;
+  out += cmd ? cmd->full_name : "NULL";
+  out += " user=" + s.user + " redir=-1 resp=" + std::to_string(s.resp);
+  return out;
+}
+
+size_t ArgvMem(CmdArgList args) {
+  size_t n = 0;
+  for (auto a : args) n += a.size();
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// PING ECHO
+// ---------------------------------------------------------------------------------------------
 
 // PING [message] -> simple string PONG, or the message as a bulk string.
 // In RESP2 subscribed mode Redis answers ["pong", message]; that lives with Pub/Sub.
@@ -17,16 +109,332 @@ void CmdPing(CmdArgList args, CommandContext& ctx) {
 // ECHO message -> bulk string
 void CmdEcho(CmdArgList args, CommandContext& ctx) { ctx.rb.SendBulk(args[1]); }
 
+// ---------------------------------------------------------------------------------------------
+// HELLO AUTH QUIT RESET
+// ---------------------------------------------------------------------------------------------
+
+// HELLO [protover [AUTH username password] [SETNAME clientname]] -> map: server, version, proto,
+// id, mode, role, modules. Switches the protocol before replying (the reply is in the new one).
+void CmdHello(CmdArgList args, CommandContext& ctx) {
+  int64_t ver = 0;
+  size_t next = 1;
+  if (args.size() >= 2) {
+    if (!ParseInt64(args[next++], &ver)) return ctx.SendError(errors::kProtoVersionNotInt);
+    if (ver < 2 || ver > 3) return ctx.SendError(errors::kNoProto);
+  }
+  const std::string_view* user = nullptr;
+  const std::string_view* pass = nullptr;
+  const std::string_view* name = nullptr;
+  for (size_t j = next; j < args.size(); ++j) {
+    size_t more = args.size() - 1 - j;
+    if (EqualsIgnoreCase(args[j], "auth") && more >= 2) {
+      user = &args[j + 1];
+      pass = &args[j + 2];
+      j += 2;
+    } else if (EqualsIgnoreCase(args[j], "setname") && more >= 1) {
+      name = &args[j + 1];
+      j += 1;
+    } else {
+      return ctx.SendError("ERR Syntax error in HELLO option '" + std::string(args[j]) + "'");
+    }
+  }
+  if (user) {
+    if (!CheckCredentials(ctx.server.config(), *user, *pass))
+      return ctx.SendError(errors::kWrongPass);
+    ctx.session.authenticated = true;
+    ctx.session.user = std::string(*user);
+  }
+  if (!ctx.session.authenticated && ctx.server.config().has_requirepass.load())
+    return ctx.SendError(errors::kHelloNoAuth);
+  if (name) {
+    if (!ValidClientAttr(*name)) return ctx.SendError(errors::kClientNameInvalid);
+    SetName(ctx.session, *name);
+  }
+  if (ver) {
+    ctx.session.resp = static_cast<int>(ver);
+    ctx.rb.SetRespVersion(static_cast<int>(ver));
+  }
+  auto& rb = ctx.rb;
+  rb.StartMap(7);
+  rb.SendBulk("server");
+  rb.SendBulk("redis");
+  rb.SendBulk("version");
+  rb.SendBulk(kRedisVersion);
+  rb.SendBulk("proto");
+  rb.SendLong(ctx.session.resp);
+  rb.SendBulk("id");
+  rb.SendLong(static_cast<int64_t>(ctx.session.id));
+  rb.SendBulk("mode");
+  rb.SendBulk("standalone");
+  rb.SendBulk("role");
+  rb.SendBulk("master");
+  rb.SendBulk("modules");
+  rb.StartArray(0);
+}
+
+// AUTH [username] password -> OK, or WRONGPASS.
+void CmdAuth(CmdArgList args, CommandContext& ctx) {
+  if (args.size() > 3) return ctx.SendStatus(OpStatus::kSyntaxError);
+  std::string_view user = "default";
+  std::string_view pass;
+  if (args.size() == 2) {
+    if (!ctx.server.config().has_requirepass.load()) return ctx.SendError(errors::kAuthNotSet);
+    pass = args[1];
+  } else {
+    user = args[1];
+    pass = args[2];
+  }
+  if (!CheckCredentials(ctx.server.config(), user, pass)) return ctx.SendError(errors::kWrongPass);
+  ctx.session.authenticated = true;
+  ctx.session.user = std::string(user);
+  ctx.rb.SendOk();
+}
+
+// QUIT -> OK, then the front door closes the connection.
+void CmdQuit(CmdArgList args, CommandContext& ctx) {
+  ctx.session.close_after_reply = true;
+  ctx.rb.SendOk();
+}
+
+// RESET -> simple string RESET: db 0, RESP2, no name, default authentication state.
+// (MULTI/WATCH and subscriptions are reset by their own families' hooks when they exist.)
+void CmdReset(CmdArgList args, CommandContext& ctx) {
+  Session& s = ctx.session;
+  s.db_index = 0;
+  s.resp = 2;
+  ctx.rb.SetRespVersion(2);
+  SetName(s, "");
+  s.user = "default";
+  s.authenticated = !ctx.server.config().has_requirepass.load();
+  ctx.rb.SendSimple("RESET");
+}
+
+// ---------------------------------------------------------------------------------------------
+// CLIENT
+// ---------------------------------------------------------------------------------------------
+
+// CLIENT ID -> integer
+void CmdClientId(CmdArgList args, CommandContext& ctx) {
+  ctx.rb.SendLong(static_cast<int64_t>(ctx.session.id));
+}
+
+// CLIENT SETNAME name -> OK ("" clears the name)
+void CmdClientSetName(CmdArgList args, CommandContext& ctx) {
+  if (!ValidClientAttr(args[2])) return ctx.SendError(errors::kClientNameInvalid);
+  SetName(ctx.session, args[2]);
+  ctx.rb.SendOk();
+}
+
+// CLIENT GETNAME -> bulk string, or nil when unnamed
+void CmdClientGetName(CmdArgList args, CommandContext& ctx) {
+  std::string name = ctx.session.GetName();
+  if (name.empty()) return ctx.rb.SendNull();
+  ctx.rb.SendBulk(name);
+}
+
+// CLIENT SETINFO LIB-NAME|LIB-VER value -> OK. Redis 7.2's command (7.0.15 lacks it); kept
+// because redis-py >= 5 and other clients send it on connect.
+void CmdClientSetInfo(CmdArgList args, CommandContext& ctx) {
+  std::string* dest = nullptr;
+  if (EqualsIgnoreCase(args[2], "lib-name"))
+    dest = &ctx.session.lib_name;
+  else if (EqualsIgnoreCase(args[2], "lib-ver"))
+    dest = &ctx.session.lib_ver;
+  else
+    return ctx.SendError("ERR Unrecognized option '" + std::string(args[2]) + "'");
+  if (!ValidClientAttr(args[3]))
+    return ctx.SendError("ERR " + std::string(args[2]) +
+                         " cannot contain spaces, newlines or special characters.");
+  {
+    std::lock_guard lk(ctx.session.info_mu);
+    dest->assign(args[3]);
+  }
+  ctx.rb.SendOk();
+}
+
+// CLIENT INFO -> verbatim string: the calling client's CLIENT LIST line, newline-terminated
+void CmdClientInfo(CmdArgList args, CommandContext& ctx) {
+  ctx.rb.SendVerbatim(ClientInfoLine(ctx.session, ctx.now_ms, ArgvMem(args)) + "\n");
+}
+
+// CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id ...] -> verbatim string, one line
+// per client.
+void CmdClientList(CmdArgList args, CommandContext& ctx) {
+  bool has_type = false, has_ids = false;
+  ClientType type = ClientType::kNormal;
+  std::vector<int64_t> ids;
+  if (args.size() == 4 && EqualsIgnoreCase(args[2], "type")) {
+    type = ParseClientType(args[3]);
+    if (type == ClientType::kInvalid)
+      return ctx.SendError("ERR Unknown client type '" + std::string(args[3]) + "'");
+    has_type = true;
+  } else if (args.size() > 3 && EqualsIgnoreCase(args[2], "id")) {
+    for (size_t j = 3; j < args.size(); ++j) {
+      int64_t id;
+      if (!ParseInt64(args[j], &id)) return ctx.SendError(errors::kInvalidClientId);
+      ids.push_back(id);
+    }
+    has_ids = true;
+  } else if (args.size() != 2) {
+    return ctx.SendStatus(OpStatus::kSyntaxError);
+  }
+  size_t argv_mem = ArgvMem(args);
+  std::map<uint64_t, std::string> lines;  // by id
+  ctx.server.clients().ForEach([&](Session& s) {
+    if (has_type && TypeOf(s) != type) return;
+    lines[s.id] = ClientInfoLine(s, ctx.now_ms, &s == &ctx.session ? argv_mem : 0);
+  });
+  std::string out;
+  if (has_ids) {
+    // Redis lists the requested ids in argument order.
+    for (int64_t id : ids) {
+      auto it = id > 0 ? lines.find(static_cast<uint64_t>(id)) : lines.end();
+      if (it != lines.end()) out += it->second + "\n";
+    }
+  } else {
+    for (auto& [id, line] : lines) out += line + "\n";
+  }
+  ctx.rb.SendVerbatim(out);
+}
+
+// CLIENT KILL ip:port -> OK or "No such client"
+// CLIENT KILL [ID id] [TYPE type] [USER user] [ADDR ip:port] [LADDR ip:port] [SKIPME yes|no]
+//   -> integer: clients killed
+void CmdClientKill(CmdArgList args, CommandContext& ctx) {
+  std::string_view addr, laddr, user;
+  bool has_addr = false, has_laddr = false, has_user = false, has_type = false;
+  uint64_t id = 0;
+  ClientType type = ClientType::kNormal;
+  bool skipme = true;
+  bool old_style = args.size() == 3;
+  if (old_style) {
+    addr = args[2];
+    has_addr = true;
+    skipme = false;  // the old form can kill the caller
+  } else if (args.size() > 3) {
+    for (size_t i = 2; i < args.size(); i += 2) {
+      bool more = i + 1 < args.size();
+      std::string_view opt = args[i];
+      if (EqualsIgnoreCase(opt, "id") && more) {
+        int64_t v;
+        if (!ParseInt64(args[i + 1], &v) || v < 1)
+          return ctx.SendError(errors::kClientIdNotPositive);
+        id = static_cast<uint64_t>(v);
+      } else if (EqualsIgnoreCase(opt, "type") && more) {
+        type = ParseClientType(args[i + 1]);
+        if (type == ClientType::kInvalid)
+          return ctx.SendError("ERR Unknown client type '" + std::string(args[i + 1]) + "'");
+        has_type = true;
+      } else if (EqualsIgnoreCase(opt, "addr") && more) {
+        addr = args[i + 1];
+        has_addr = true;
+      } else if (EqualsIgnoreCase(opt, "laddr") && more) {
+        laddr = args[i + 1];
+        has_laddr = true;
+      } else if (EqualsIgnoreCase(opt, "user") && more) {
+        user = args[i + 1];
+        if (user != "default") return ctx.SendError("ERR No such user '" + std::string(user) + "'");
+        has_user = true;
+      } else if (EqualsIgnoreCase(opt, "skipme") && more) {
+        if (EqualsIgnoreCase(args[i + 1], "yes"))
+          skipme = true;
+        else if (EqualsIgnoreCase(args[i + 1], "no"))
+          skipme = false;
+        else
+          return ctx.SendStatus(OpStatus::kSyntaxError);
+      } else {
+        return ctx.SendStatus(OpStatus::kSyntaxError);
+      }
+    }
+  } else {
+    return ctx.SendStatus(OpStatus::kSyntaxError);
+  }
+
+  int64_t killed = 0;
+  ctx.server.clients().ForEach([&](Session& s) {
+    {
+      std::lock_guard lk(s.info_mu);
+      if (has_addr && s.addr != addr) return;
+      if (has_laddr && s.laddr != laddr) return;
+    }
+    if (has_type && TypeOf(s) != type) return;
+    if (id && s.id != id) return;
+    if (has_user && s.user != user) return;
+    if (&s == &ctx.session && skipme) return;
+    if (&s == &ctx.session) {
+      ctx.session.close_after_reply = true;  // reply first, then close
+    } else {
+      s.kill_requested = true;
+      if (s.control) s.control->Kill();
+    }
+    ++killed;
+  });
+  if (old_style) {
+    if (killed == 0) return ctx.SendError(errors::kNoSuchClient);
+    return ctx.rb.SendOk();
+  }
+  ctx.rb.SendLong(killed);
+}
+
+// CLIENT HELP -> array of simple strings
+void CmdClientHelp(CmdArgList args, CommandContext& ctx) {
+  SendHelp(ctx.rb, "CLIENT",
+           {
+               "GETNAME",
+               "    Return the name of the current connection.",
+               "ID",
+               "    Return the ID of the current connection.",
+               "INFO",
+               "    Return information about the current client connection.",
+               "KILL <ip:port>",
+               "    Kill connection made from <ip:port>.",
+               "KILL <option> <value> [<option> <value> [...]]",
+               "    Kill connections. Options are:",
+               "    * ADDR (<ip:port>|<unixsocket>:0)",
+               "      Kill connections made from the specified address",
+               "    * LADDR (<ip:port>|<unixsocket>:0)",
+               "      Kill connections made to specified local address",
+               "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+               "      Kill connections by type.",
+               "    * USER <username>",
+               "      Kill connections authenticated by <username>.",
+               "    * SKIPME (YES|NO)",
+               "      Skip killing current connection (default: yes).",
+               "LIST [options ...]",
+               "    Return information about client connections. Options:",
+               "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+               "      Return clients of specified type.",
+               "SETINFO <option> <value>",
+               "    Set client meta attr. Options are:",
+               "    * LIB-NAME: the client lib name.",
+               "    * LIB-VER: the client lib version.",
+               "SETNAME <name>",
+               "    Assign the name <name> to the current connection.",
+           });
+}
+
 }  // namespace
 
+void SendHelp(protocol::ReplyBuilder& rb, std::string_view container,
+              std::initializer_list<std::string_view> lines) {
+  rb.StartArray(lines.size() + 3);
+  rb.SendSimple(std::string(container) +
+                " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+  for (auto l : lines) rb.SendSimple(l);
+  rb.SendSimple("HELP");
+  rb.SendSimple("    Prints this help.");
+}
+
 void RegisterConnectionFamily(CommandRegistry& r) {
+  constexpr uint32_t kConnFlags =
+      CO::kNoScript | CO::kLoading | CO::kStale | CO::kFast | CO::kNoAuth | CO::kAllowBusy;
   r.Add({.name = "ping",
          .arity = -1,
-         .flags = CO::kFast | CO::kStale | CO::kLoading,
+         .flags = CO::kFast,
          .acl = ACL::kConnection,
          .group = "connection",
          .since = "1.0.0",
-         .summary = "Returns the server's liveliness response.",
+         .summary = "Ping the server",
          .complexity = "O(1)",
          .handler = CmdPing});
   r.Add({.name = "echo",
@@ -35,9 +443,117 @@ void RegisterConnectionFamily(CommandRegistry& r) {
          .acl = ACL::kConnection,
          .group = "connection",
          .since = "1.0.0",
-         .summary = "Returns the given string.",
+         .summary = "Echo the given string",
          .complexity = "O(1)",
          .handler = CmdEcho});
+  r.Add({.name = "hello",
+         .arity = -1,
+         .flags = kConnFlags,
+         .acl = ACL::kConnection,
+         .group = "connection",
+         .since = "6.0.0",
+         .summary = "Handshake with Redis",
+         .complexity = "O(1)",
+         .handler = CmdHello});
+  r.Add({.name = "auth",
+         .arity = -2,
+         .flags = kConnFlags,
+         .acl = ACL::kConnection,
+         .group = "connection",
+         .since = "1.0.0",
+         .summary = "Authenticate to the server",
+         .complexity = "O(N) where N is the number of passwords defined for the user",
+         .handler = CmdAuth});
+  r.Add({.name = "quit",
+         .arity = -1,
+         .flags = kConnFlags,
+         .acl = ACL::kConnection,
+         .group = "connection",
+         .since = "1.0.0",
+         .summary = "Close the connection",
+         .complexity = "O(1)",
+         .handler = CmdQuit});
+  r.Add({.name = "reset",
+         .arity = 1,
+         .flags = kConnFlags,
+         .acl = ACL::kConnection,
+         .group = "connection",
+         .since = "6.2.0",
+         .summary = "Reset the connection",
+         .complexity = "O(1)",
+         .handler = CmdReset});
+
+  r.Add({.name = "client",
+         .arity = -2,
+         .group = "connection",
+         .since = "2.4.0",
+         .summary = "A container for client connection commands",
+         .complexity = "Depends on subcommand."});
+  constexpr uint32_t kSub = CO::kNoScript | CO::kLoading | CO::kStale;
+  r.AddSub("client", {.name = "id",
+                      .arity = 2,
+                      .flags = kSub,
+                      .acl = ACL::kConnection,
+                      .since = "5.0.0",
+                      .summary = "Returns the client ID for the current connection",
+                      .complexity = "O(1)",
+                      .handler = CmdClientId});
+  r.AddSub("client", {.name = "setname",
+                      .arity = 3,
+                      .flags = kSub,
+                      .acl = ACL::kConnection,
+                      .since = "2.6.9",
+                      .summary = "Set the current connection name",
+                      .complexity = "O(1)",
+                      .handler = CmdClientSetName});
+  r.AddSub("client", {.name = "getname",
+                      .arity = 2,
+                      .flags = kSub,
+                      .acl = ACL::kConnection,
+                      .since = "2.6.9",
+                      .summary = "Get the current connection name",
+                      .complexity = "O(1)",
+                      .handler = CmdClientGetName});
+  r.AddSub("client", {.name = "setinfo",
+                      .arity = 4,
+                      .flags = kSub,
+                      .acl = ACL::kConnection,
+                      .since = "7.2.0",
+                      .summary = "Set client or connection specific info",
+                      .complexity = "O(1)",
+                      .handler = CmdClientSetInfo});
+  r.AddSub("client", {.name = "info",
+                      .arity = 2,
+                      .flags = kSub,
+                      .acl = ACL::kConnection,
+                      .since = "6.2.0",
+                      .summary = "Returns information about the current client connection.",
+                      .complexity = "O(1)",
+                      .handler = CmdClientInfo});
+  r.AddSub("client", {.name = "list",
+                      .arity = -2,
+                      .flags = kSub | CO::kAdmin,
+                      .acl = ACL::kConnection,
+                      .since = "2.4.0",
+                      .summary = "Get the list of client connections",
+                      .complexity = "O(N) where N is the number of client connections",
+                      .handler = CmdClientList});
+  r.AddSub("client", {.name = "kill",
+                      .arity = -3,
+                      .flags = kSub | CO::kAdmin,
+                      .acl = ACL::kConnection,
+                      .since = "2.4.0",
+                      .summary = "Kill the connection of a client",
+                      .complexity = "O(N) where N is the number of client connections",
+                      .handler = CmdClientKill});
+  r.AddSub("client", {.name = "help",
+                      .arity = 2,
+                      .flags = CO::kLoading | CO::kStale,
+                      .acl = ACL::kConnection,
+                      .since = "5.0.0",
+                      .summary = "Show helpful text about the different subcommands",
+                      .complexity = "O(1)",
+                      .handler = CmdClientHelp});
 }
 
 }  // namespace fincache

@@ -42,7 +42,8 @@ const CommandSpec* Dispatcher::Resolve(CmdArgList args, protocol::ReplyBuilder& 
     rb.SendError(errors::UnknownCommand(args[0], args.data() + 1, args.size() - 1));
     return nullptr;
   }
-  if (spec->HasSubcommands()) {
+  // A container with its own handler (COMMAND) runs it when called without a subcommand.
+  if (spec->HasSubcommands() && !(args.size() < 2 && spec->handler)) {
     if (args.size() < 2) {
       rb.SendError(errors::WrongArgs(spec->full_name));
       return nullptr;

@@ -1,0 +1,408 @@
+// COMMAND [COUNT | INFO | DOCS | GETKEYS | GETKEYSANDFLAGS | LIST | HELP]: the command table as
+// Redis 7.0 describes it, derived from the registry (one source of truth).
+//
+// What the registry doesn't record is derived or left empty: key specs are generated from
+// first/last/step (one "index" + "range" spec; RO/RW flags from readonly/write), commands with
+// a custom key function carry the "movablekeys" flag, command tips are empty, DOCS has summary,
+// since, group and complexity (no argument lists or history).
+#include <algorithm>
+
+#include "commands/command_context.h"
+#include "commands/server_family.h"
+#include "common/errors.h"
+#include "common/strings.h"
+
+namespace fincache {
+
+namespace {
+
+// Redis's order of command flags in COMMAND INFO (addCommandFlags).
+int FlagRank(std::string_view f) {
+  static constexpr std::string_view kOrder[] = {"write",
+                                                "readonly",
+                                                "denyoom",
+                                                "module",
+                                                "admin",
+                                                "pubsub",
+                                                "noscript",
+                                                "blocking",
+                                                "loading",
+                                                "stale",
+                                                "skip_monitor",
+                                                "skip_slowlog",
+                                                "asking",
+                                                "fast",
+                                                "no_auth",
+                                                "may_replicate",
+                                                "sentinel",
+                                                "only_sentinel",
+                                                "no_mandatory_keys",
+                                                "protected",
+                                                "no_async_loading",
+                                                "no_multi",
+                                                "movablekeys",
+                                                "allow_busy"};
+  for (size_t i = 0; i < std::size(kOrder); ++i)
+    if (kOrder[i] == f) return static_cast<int>(i);
+  return 100;
+}
+
+std::vector<std::string_view> FlagsOf(const CommandSpec& spec) {
+  std::vector<std::string_view> flags = CommandFlagNames(spec.flags);
+  if (spec.keys_fn) flags.push_back("movablekeys");
+  std::stable_sort(flags.begin(), flags.end(),
+                   [](auto a, auto b) { return FlagRank(a) < FlagRank(b); });
+  return flags;
+}
+
+bool HasKeys(const CommandSpec& spec) { return spec.first_key > 0 || spec.keys_fn; }
+
+// Access flags of the generated key spec.
+std::vector<std::string_view> KeySpecFlags(const CommandSpec& spec) {
+  if (spec.flags & CO::kReadOnly) return {"RO", "access"};
+  if (spec.flags & CO::kWrite) return {"RW", "update"};
+  return {"RW", "access"};
+}
+
+void SendKeySpecs(const CommandSpec& spec, protocol::ReplyBuilder& rb) {
+  if (spec.first_key <= 0) return rb.StartArray(0);
+  rb.StartArray(1);
+  rb.StartMap(3);
+  rb.SendBulk("flags");
+  auto flags = KeySpecFlags(spec);
+  rb.StartSet(flags.size());
+  for (auto f : flags) rb.SendSimple(f);
+  rb.SendBulk("begin_search");
+  rb.StartMap(2);
+  rb.SendBulk("type");
+  rb.SendBulk("index");
+  rb.SendBulk("spec");
+  rb.StartMap(1);
+  rb.SendBulk("index");
+  rb.SendLong(spec.first_key);
+  rb.SendBulk("find_keys");
+  rb.StartMap(2);
+  rb.SendBulk("type");
+  rb.SendBulk("range");
+  rb.SendBulk("spec");
+  rb.StartMap(3);
+  rb.SendBulk("lastkey");
+  rb.SendLong(spec.last_key < 0 ? spec.last_key : spec.last_key - spec.first_key);
+  rb.SendBulk("keystep");
+  rb.SendLong(spec.key_step > 0 ? spec.key_step : 1);
+  rb.SendBulk("limit");
+  rb.SendLong(0);
+}
+
+// The 10-element COMMAND entry: name, arity, flags, first key, last key, step, ACL categories,
+// tips, key specs, subcommands.
+void SendCommandInfo(const CommandSpec& spec, protocol::ReplyBuilder& rb) {
+  rb.StartArray(10);
+  rb.SendBulk(spec.full_name);
+  rb.SendLong(spec.arity);
+  auto flags = FlagsOf(spec);
+  rb.StartSet(flags.size());
+  for (auto f : flags) rb.SendSimple(f);
+  rb.SendLong(spec.first_key);
+  rb.SendLong(spec.last_key);
+  rb.SendLong(spec.first_key > 0 ? (spec.key_step > 0 ? spec.key_step : 1) : 0);
+  // A container shows only what its flags imply (Redis: "@slow").
+  uint64_t acl = spec.HasSubcommands() && !spec.handler ? CommandSpec{}.AllAclCategories()
+                                                        : spec.AllAclCategories();
+  auto cats = AclCategoryNames(acl);
+  rb.StartSet(cats.size());
+  for (auto c : cats) rb.SendSimple("@" + std::string(c));
+  rb.StartSet(0);  // tips
+  SendKeySpecs(spec, rb);
+  rb.StartArray(spec.subcommands.size());
+  for (auto& [name, sub] : spec.subcommands) SendCommandInfo(*sub, rb);
+}
+
+void SendCommandDocs(const CommandSpec& spec, protocol::ReplyBuilder& rb) {
+  bool subs = spec.HasSubcommands();
+  rb.StartMap(4 + (subs ? 1 : 0));
+  rb.SendBulk("summary");
+  rb.SendBulk(spec.summary);
+  rb.SendBulk("since");
+  rb.SendBulk(spec.since);
+  rb.SendBulk("group");
+  rb.SendBulk(spec.group);
+  rb.SendBulk("complexity");
+  rb.SendBulk(spec.complexity);
+  if (subs) {
+    rb.SendBulk("subcommands");
+    rb.StartMap(spec.subcommands.size());
+    for (auto& [name, sub] : spec.subcommands) {
+      rb.SendBulk(sub->full_name);
+      SendCommandDocs(*sub, rb);
+    }
+  }
+}
+
+// Looks up "get" or "client|id" (Redis's lookupCommandBySds).
+const CommandSpec* LookupByFullName(const CommandRegistry& reg, std::string_view name) {
+  size_t bar = name.find('|');
+  if (bar == std::string_view::npos) return reg.Find(name);
+  const CommandSpec* parent = reg.Find(name.substr(0, bar));
+  if (!parent || !parent->HasSubcommands()) return nullptr;
+  std::string_view sub = name.substr(bar + 1);
+  if (sub.find('|') != std::string_view::npos) return nullptr;
+  return reg.FindSub(*parent, sub);
+}
+
+// COMMAND -> array of every command's 10-element entry
+void CmdCommand(CmdArgList args, CommandContext& ctx) {
+  auto& all = ctx.server.registry().all();
+  ctx.rb.StartArray(all.size());
+  for (auto& [name, spec] : all) SendCommandInfo(*spec, ctx.rb);
+}
+
+// COMMAND COUNT -> integer: number of top-level commands
+void CmdCommandCount(CmdArgList args, CommandContext& ctx) {
+  ctx.rb.SendLong(static_cast<int64_t>(ctx.server.registry().size()));
+}
+
+// COMMAND INFO [command-name ...] -> array of entries (nil for unknown names); all when no names
+void CmdCommandInfo(CmdArgList args, CommandContext& ctx) {
+  if (args.size() == 2) return CmdCommand(args, ctx);
+  ctx.rb.StartArray(args.size() - 2);
+  for (size_t i = 2; i < args.size(); ++i) {
+    const CommandSpec* spec = LookupByFullName(ctx.server.registry(), args[i]);
+    if (spec)
+      SendCommandInfo(*spec, ctx.rb);
+    else
+      ctx.rb.SendNull();
+  }
+}
+
+// COMMAND DOCS [command-name ...] -> map of name to docs (unknown names are left out)
+void CmdCommandDocs(CmdArgList args, CommandContext& ctx) {
+  const CommandRegistry& reg = ctx.server.registry();
+  if (args.size() == 2) {
+    ctx.rb.StartMap(reg.size());
+    for (auto& [name, spec] : reg.all()) {
+      ctx.rb.SendBulk(spec->full_name);
+      SendCommandDocs(*spec, ctx.rb);
+    }
+    return;
+  }
+  std::vector<const CommandSpec*> found;
+  for (size_t i = 2; i < args.size(); ++i)
+    if (const CommandSpec* spec = LookupByFullName(reg, args[i])) found.push_back(spec);
+  ctx.rb.StartMap(found.size());
+  for (auto* spec : found) {
+    ctx.rb.SendBulk(spec->full_name);
+    SendCommandDocs(*spec, ctx.rb);
+  }
+}
+
+// Resolves the command inside COMMAND GETKEYS and extracts its keys; replies the error and
+// returns false when it can't.
+bool ExtractKeys(CmdArgList args, CommandContext& ctx, const CommandSpec** out_spec,
+                 KeyIndexes* keys) {
+  CmdArgList cmd = args.subspan(2);
+  const CommandRegistry& reg = ctx.server.registry();
+  const CommandSpec* spec = reg.Find(cmd[0]);
+  if (spec && spec->HasSubcommands() && cmd.size() >= 2) spec = reg.FindSub(*spec, cmd[1]);
+  if (!spec) {
+    ctx.SendError(errors::kInvalidCommandSpecified);
+    return false;
+  }
+  if (!HasKeys(*spec)) {
+    ctx.SendError(errors::kNoKeyArguments);
+    return false;
+  }
+  int argc = static_cast<int>(cmd.size());
+  if ((spec->arity > 0 && spec->arity != argc) || argc < -spec->arity) {
+    ctx.SendError(errors::kInvalidCommandArgs);
+    return false;
+  }
+  if (!CommandRegistry::GetKeyIndexes(*spec, cmd, keys) || keys->empty()) {
+    if (spec->flags & CO::kNoMandatoryKeys) {
+      keys->clear();
+      *out_spec = spec;
+      return true;
+    }
+    ctx.SendError(errors::kInvalidCommandKeyArgs);
+    return false;
+  }
+  *out_spec = spec;
+  return true;
+}
+
+// COMMAND GETKEYS command [arg ...] -> array of the keys
+void CmdCommandGetKeys(CmdArgList args, CommandContext& ctx) {
+  const CommandSpec* spec = nullptr;
+  KeyIndexes keys;
+  if (!ExtractKeys(args, ctx, &spec, &keys)) return;
+  ctx.rb.StartArray(keys.size());
+  for (int i : keys) ctx.rb.SendBulk(args[2 + i]);
+}
+
+// COMMAND GETKEYSANDFLAGS command [arg ...] -> array of [key, flags]
+void CmdCommandGetKeysAndFlags(CmdArgList args, CommandContext& ctx) {
+  const CommandSpec* spec = nullptr;
+  KeyIndexes keys;
+  if (!ExtractKeys(args, ctx, &spec, &keys)) return;
+  auto flags = KeySpecFlags(*spec);
+  ctx.rb.StartArray(keys.size());
+  for (int i : keys) {
+    ctx.rb.StartArray(2);
+    ctx.rb.SendBulk(args[2 + i]);
+    ctx.rb.StartSet(flags.size());
+    for (auto f : flags) ctx.rb.SendSimple(f);
+  }
+}
+
+// COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern] -> array of names,
+// subcommands included ("client|id")
+void CmdCommandList(CmdArgList args, CommandContext& ctx) {
+  enum { kNone, kModule, kAclCat, kPattern } filter = kNone;
+  std::string_view value;
+  if (args.size() == 5 && EqualsIgnoreCase(args[2], "filterby")) {
+    if (EqualsIgnoreCase(args[3], "module"))
+      filter = kModule;
+    else if (EqualsIgnoreCase(args[3], "aclcat"))
+      filter = kAclCat;
+    else if (EqualsIgnoreCase(args[3], "pattern"))
+      filter = kPattern;
+    else
+      return ctx.SendStatus(OpStatus::kSyntaxError);
+    value = args[4];
+  } else if (args.size() != 2) {
+    return ctx.SendStatus(OpStatus::kSyntaxError);
+  }
+  std::vector<std::string> names;
+  auto consider = [&](const CommandSpec& spec) {
+    switch (filter) {
+      case kNone:
+        break;
+      case kModule:
+        return;  // no modules
+      case kAclCat: {
+        bool in = false;
+        for (auto c : AclCategoryNames(spec.AllAclCategories()))
+          if (EqualsIgnoreCase(c, value)) in = true;
+        if (!in) return;
+        break;
+      }
+      case kPattern:
+        if (!GlobMatch(value, spec.full_name, /*nocase=*/true)) return;
+        break;
+    }
+    names.push_back(spec.full_name);
+  };
+  for (auto& [name, spec] : ctx.server.registry().all()) {
+    // A container's categories are only "@slow"; it matches ACLCAT only through them.
+    if (spec->HasSubcommands() && !spec->handler && filter == kAclCat) {
+      CommandSpec bare;
+      bare.full_name = spec->full_name;
+      consider(bare);
+    } else {
+      consider(*spec);
+    }
+    for (auto& [sub_name, sub] : spec->subcommands) consider(*sub);
+  }
+  ctx.rb.StartArray(names.size());
+  for (auto& n : names) ctx.rb.SendBulk(n);
+}
+
+// COMMAND HELP -> array of simple strings
+void CmdCommandHelp(CmdArgList args, CommandContext& ctx) {
+  SendHelp(ctx.rb, "COMMAND",
+           {
+               "(no subcommand)",
+               "    Return details about all Redis commands.",
+               "COUNT",
+               "    Return the total number of commands in this Redis server.",
+               "LIST",
+               "    Return a list of all commands in this Redis server.",
+               "INFO [<command-name> ...]",
+               "    Return details about multiple Redis commands.",
+               "    If no command names are given, documentation details for all",
+               "    commands are returned.",
+               "DOCS [<command-name> ...]",
+               "    Return documentation details about multiple Redis commands.",
+               "    If no command names are given, documentation details for all",
+               "    commands are returned.",
+               "GETKEYS <full-command>",
+               "    Return the keys from a full Redis command.",
+               "GETKEYSANDFLAGS <full-command>",
+               "    Return the keys and the access flags from a full Redis command.",
+           });
+}
+
+}  // namespace
+
+void RegisterCommandCommand(CommandRegistry& r) {
+  constexpr uint32_t kFlags = CO::kLoading | CO::kStale;
+  r.Add({.name = "command",
+         .arity = -1,
+         .flags = kFlags,
+         .acl = ACL::kConnection,
+         .group = "server",
+         .since = "2.8.13",
+         .summary = "Get array of Redis command details",
+         .complexity = "O(N) where N is the total number of Redis commands",
+         .handler = CmdCommand});
+  r.AddSub("command", {.name = "count",
+                       .arity = 2,
+                       .flags = kFlags,
+                       .acl = ACL::kConnection,
+                       .since = "2.8.13",
+                       .summary = "Get total number of Redis commands",
+                       .complexity = "O(1)",
+                       .handler = CmdCommandCount});
+  r.AddSub(
+      "command",
+      {.name = "info",
+       .arity = -2,
+       .flags = kFlags,
+       .acl = ACL::kConnection,
+       .since = "2.8.13",
+       .summary = "Get array of specific Redis command details, or all when no argument is given.",
+       .complexity = "O(N) where N is the number of commands to look up",
+       .handler = CmdCommandInfo});
+  r.AddSub("command", {.name = "docs",
+                       .arity = -2,
+                       .flags = kFlags,
+                       .acl = ACL::kConnection,
+                       .since = "7.0.0",
+                       .summary = "Get array of specific Redis command documentation",
+                       .complexity = "O(N) where N is the number of commands to look up",
+                       .handler = CmdCommandDocs});
+  r.AddSub("command", {.name = "getkeys",
+                       .arity = -4,
+                       .flags = kFlags,
+                       .acl = ACL::kConnection,
+                       .since = "2.8.13",
+                       .summary = "Extract keys given a full Redis command",
+                       .complexity = "O(N) where N is the number of arguments to the command",
+                       .handler = CmdCommandGetKeys});
+  r.AddSub("command", {.name = "getkeysandflags",
+                       .arity = -4,
+                       .flags = kFlags,
+                       .acl = ACL::kConnection,
+                       .since = "7.0.0",
+                       .summary = "Extract keys and access flags given a full Redis command",
+                       .complexity = "O(N) where N is the number of arguments to the command",
+                       .handler = CmdCommandGetKeysAndFlags});
+  r.AddSub("command", {.name = "list",
+                       .arity = -2,
+                       .flags = kFlags,
+                       .acl = ACL::kConnection,
+                       .since = "7.0.0",
+                       .summary = "Get an array of Redis command names",
+                       .complexity = "O(N) where N is the total number of Redis commands",
+                       .handler = CmdCommandList});
+  r.AddSub("command", {.name = "help",
+                       .arity = 2,
+                       .flags = kFlags,
+                       .acl = ACL::kConnection,
+                       .since = "5.0.0",
+                       .summary = "Show helpful text about the different subcommands",
+                       .complexity = "O(1)",
+                       .handler = CmdCommandHelp});
+}
+
+}  // namespace fincache
