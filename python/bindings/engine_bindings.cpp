@@ -17,37 +17,10 @@
 #include <memory>
 #include <mutex>
 
-#include "commands/dispatcher.h"
-#include "commands/server_state.h"
 #include "py_convert.h"
+#include "py_engine.h"
 
 namespace fincache::py {
-
-class PyEngine {
- public:
-  // settings: Config names (redis.conf spelling) to values as text.
-  explicit PyEngine(const std::map<std::string, std::string>& settings) {
-    auto config = std::make_unique<Config>();
-    for (const auto& [name, value] : settings) {
-      if (!config->Exists(name)) throw pyb::value_error("unknown setting '" + name + "'");
-      std::string err = config->Set(name, value, /*at_startup=*/true);
-      if (!err.empty()) throw pyb::value_error("setting '" + name + "': " + err);
-    }
-    state_ = std::make_unique<ServerState>(std::move(config), EngineOptions{});
-    dispatcher_ = std::make_unique<Dispatcher>(*state_);
-  }
-
-  ServerState& state() { return *state_; }
-  Dispatcher& dispatcher() { return *dispatcher_; }
-
-  std::optional<std::string> ConfigGet(const std::string& name) const {
-    return state_->config().Get(name);
-  }
-
- private:
-  std::unique_ptr<ServerState> state_;
-  std::unique_ptr<Dispatcher> dispatcher_;
-};
 
 class PySession {
  public:
@@ -153,7 +126,7 @@ class PySession {
     const CommandSpec* spec = engine_->state().registry().Find(argv[0]);
     bool keep_gil = spec && !spec->HasSubcommands() && (spec->flags & CO::kFast) &&
                     !(spec->flags & CO::kBlocking);
-    if (keep_gil && !getenv("FC_NO_KEEP")) {
+    if (keep_gil) {
       std::unique_lock lk(mu_, std::try_to_lock);
       if (!lk.owns_lock()) {
         pyb::gil_scoped_release release;

@@ -3,10 +3,12 @@
 
 namespace fincache::py {
 void RegisterEngine(pybind11::module_& m);
+void RegisterServer(pybind11::module_& m);
 }  // namespace fincache::py
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "FinCache native engine (private; use the fincache package)";
   m.attr("__version__") = FINCACHE_VERSION;
   fincache::py::RegisterEngine(m);
+  fincache::py::RegisterServer(m);
 }

@@ -13,6 +13,7 @@ engine in-process; ``Server`` serves a Cache's engine over RESP to any Redis cli
 
 from . import _core
 from ._cache import Cache, Pipeline
+from ._server import Server
 from .exceptions import (
     AuthenticationError,
     ConnectionError,
@@ -31,5 +32,6 @@ __all__ = [
     "Pipeline",
     "RedisError",
     "ResponseError",
+    "Server",
     "__version__",
 ]
