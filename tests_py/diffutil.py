@@ -300,7 +300,7 @@ def free_port() -> int:
 def find_fincache_binary() -> str:
     env = os.environ.get("FINCACHE_SERVER_BIN")
     if env:
-        path = shutil.which(env) or env
+        path = os.path.abspath(env) if os.sep in env else (shutil.which(env) or env)
         if not os.access(path, os.X_OK):
             raise FileNotFoundError(f"FINCACHE_SERVER_BIN={env!r} is not an executable")
         return path
@@ -557,6 +557,8 @@ CLIENT_VOLATILE = {
 
 def _client_lines(node: Node) -> list[list[tuple[str, str]]]:
     text = node.text().decode()
+    if node.kind == "=":  # verbatim string: "txt:" format prefix, compared by client_list
+        text = text[4:]
     out = []
     for line in text.split("\n"):
         if not line.strip():
@@ -576,6 +578,8 @@ def client_list(r: Node, f: Node) -> Optional[str]:
         return "expected two bulk/verbatim replies of the same type"
     if not f.text().endswith(b"\n"):
         return "CLIENT LIST/INFO text must end with a newline"
+    if r.kind == "=" and r.text()[:4] != f.text()[:4]:
+        return "verbatim formats differ"
     rl, fl = _client_lines(r), _client_lines(f)
     if len(rl) != len(fl):
         return f"client counts differ ({len(rl)} vs {len(fl)})"
@@ -904,6 +908,7 @@ def run_cases_on(pair: ServerPair, steps: Sequence[Step], name: str) -> None:
 
 
 _PAIRS: dict = {}
+_START_ERRORS: dict = {}
 
 
 def _cleanup_pairs() -> None:
@@ -919,15 +924,14 @@ def get_pair(extra: Sequence[str] = ()) -> ServerPair:
     """The running pair for these extra flags, started once per test session (fixtures
     imported into several modules share it; atexit kills the servers)."""
     key = tuple(extra)
+    if key in _START_ERRORS:  # fail every test fast, with the first error
+        pytest.fail(_START_ERRORS[key], pytrace=False)
     if key not in _PAIRS:
         try:
-            pair = ServerPair(extra)
-        except FileNotFoundError as e:
-            pytest.fail(f"differential tests need both servers: {e}", pytrace=False)
-        try:
-            _PAIRS[key] = pair.start()
-        except RuntimeError as e:
-            pytest.fail(str(e), pytrace=False)
+            _PAIRS[key] = ServerPair(extra).start()
+        except (FileNotFoundError, OSError, RuntimeError) as e:
+            _START_ERRORS[key] = f"differential tests need both servers running: {e}"
+            pytest.fail(_START_ERRORS[key], pytrace=False)
     return _PAIRS[key]
 
 

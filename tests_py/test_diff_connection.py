@@ -94,7 +94,7 @@ CASES = {
     "hello_errors": [["HELLO", "4"], ["HELLO", "1"], ["HELLO", "0"], ["HELLO", "-1"], ["HELLO", "abc"],
                      ["HELLO", "2.0"], ["HELLO", "2", "FOO"], ["HELLO", "3", "AUTH"], ["HELLO", "3", "AUTH", "u"],
                      ["HELLO", "3", "SETNAME"], ["HELLO", "2", "SETNAME", "bad name"], ["PING"],
-                     ["HELLO", "3", "AUTH", "default", "wrong"], ["HELLO", "", ""], ["PING"]],
+                     S(["HELLO", "3", "AUTH", "default", "wrong"], HELLO_CMP), ["HELLO", "", ""], ["PING"]],
     "hello_setname": [S(["HELLO", "3", "SETNAME", "myconn"], HELLO_CMP), ["CLIENT", "GETNAME"],
                       S(["HELLO", "2", "setname", "other"], HELLO_CMP), ["CLIENT", "GETNAME"],
                       S(["hello", "3"], HELLO_CMP), ["CLIENT", "GETNAME"]],
