@@ -67,8 +67,8 @@ CASES = {
     # ---- GETSET / GETDEL / GETEX ----
     "getset": [["GETSET", "k", "v"], ["GETSET", "k", "w"], ["GET", "k"], ["SET", "t", "v", "EX", "100"],
                ["GETSET", "t", "x"], ["TTL", "t"], ["GETSET", "k"]],
-    "getdel": [["SET", "k", "v"], ["GETDEL", "k"], ["GETDEL", "k"], ["EXISTS", "k"],
-               ["RPUSH", "l", "a"], ["GETDEL", "l"], ["EXISTS", "l"], ["GETDEL", "a", "b"]],
+    "getdel": [["SET", "k", "v"], ["GETDEL", "k"], ["GETDEL", "k"], ["EXISTS", "k"], ["GETDEL", "a", "b"]],
+    "getdel_wrongtype": [["RPUSH", "l", "a"], ["GETDEL", "l"], ["EXISTS", "l"]],
     "getex": [["SET", "k", "v"], ["GETEX", "k"], ["TTL", "k"], ["GETEX", "k", "EX", "100"],
               S(["TTL", "k"], TTL), ["GETEX", "k", "PERSIST"], ["TTL", "k"], ["GETEX", "k", "PX", "100000"],
               S(["PTTL", "k"], PTTL), ["GETEX", "k", "EXAT", "4102444800"], ["EXPIRETIME", "k"],
@@ -148,7 +148,9 @@ CASES = {
                       ["INCRBYFLOAT", "f", "1.5"], ["INCR", "n"], ["GETEX", "missing"], ["SET", "k", "1", "XX"]],
     "resp3_lcs_idx": [HELLO3, ["MSET", "a", "ohmytext", "b", "mynewtext"], ["LCS", "a", "b", "IDX"],
                       ["LCS", "a", "b", "IDX", "WITHMATCHLEN", "MINMATCHLEN", "3"], ["LCS", "a", "b", "LEN"]],
-    "resp3_errors": [HELLO3, ["INCR"], ["SET", "k", "v", "NX", "XX"], ["RPUSH", "l", "a"], ["GET", "l"]],
+    "resp3_errors": [HELLO3, ["INCR"], ["SET", "k", "v", "NX", "XX"], ["INCR", "k"], ["SET", "k", "abc"],
+                     ["INCR", "k"], ["INCRBYFLOAT", "k", "1"], ["SETRANGE", "k", "-1", "x"]],
+    "resp3_wrongtype": [HELLO3, ["RPUSH", "l", "a"], ["GET", "l"], ["MGET", "l", "x"]],
     # ---- pipelining: replies in order, in one read ----
     "pipeline_mixed": [S(raw=b"".join([
         b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\n1\r\n", b"*2\r\n$4\r\nINCR\r\n$1\r\nk\r\n",
