@@ -823,6 +823,17 @@ def _compare(step, r: Outcome, f: Outcome) -> Optional[str]:
         return f"comparator {getattr(step.cmp, '__name__', step.cmp)} failed: {e}"
 
 
+def _first_difference(r: Outcome, f: Outcome) -> str:
+    """For long replies: where the bytes first differ, with some context on both sides."""
+    if r.node is None or f.node is None or len(r.node.raw) + len(f.node.raw) < 400:
+        return ""
+    a, b = r.node.raw, f.node.raw
+    i = next((k for k in range(min(len(a), len(b))) if a[k] != b[k]), min(len(a), len(b)))
+    lo = max(0, i - 80)
+    return (f"  first difference at byte {i}:\n    redis:    ...{a[lo:i + 120]!r}\n"
+            f"    fincache: ...{b[lo:i + 120]!r}\n")
+
+
 class DiffPair:
     """One client connection to each server of a ServerPair."""
 
@@ -859,6 +870,7 @@ class DiffPair:
                     f"  {why}" + (f" (comparator {cmp_name})" if cmp_name else "") + "\n"
                     f"  redis:    {r.show()}\n"
                     f"  fincache: {f.show()}\n"
+                    + _first_difference(r, f)
                     + (f"  after:\n{ctx}" if ctx else ""),
                     pytrace=False,
                 )
