@@ -26,8 +26,8 @@ thread_local std::mt19937_64 tl_rng{std::random_device{}()};
 }  // namespace
 
 size_t EntryMemory(std::string_view key, const Entry& e) {
-  // Node header + key bytes + value heap bytes. The node size mirrors KeyTable's layout.
-  return sizeof(Entry) + 24 + key.size() + e.value.MemoryUsage();
+  // KeyTable node (16-byte header + Entry + key bytes, one allocation) + value heap bytes.
+  return 16 + sizeof(Entry) + key.size() + e.value.MemoryUsage();
 }
 
 // ---------------------------------------------------------------------------------------
