@@ -72,6 +72,18 @@ inline constexpr std::string_view kLfuSelected =
 // "ERR wrong number of arguments for 'get' command" (full name, e.g. 'client|id').
 std::string WrongArgs(std::string_view command_full_name);
 // "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
+// String family.
+inline constexpr std::string_view kDecrementOverflow = "ERR decrement would overflow";
+inline constexpr std::string_view kLcsNotStrings =
+    "ERR The specified keys must contain string values";
+inline constexpr std::string_view kLcsLenAndIdx =
+    "ERR If you want both the length and indexes, please just use IDX.";
+inline constexpr std::string_view kLcsStringTooLong = "ERR String too long for LCS";
+inline constexpr std::string_view kLcsExceedsProtoMax =
+    "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
+inline constexpr std::string_view kLcsAllocFailed =
+    "ERR Insufficient memory, failed allocating transient memory for LCS";
+
 std::string UnknownCommand(std::string_view name, const std::string_view* args, size_t nargs);
 // "ERR unknown subcommand 'foo'. Try CLIENT HELP."
 std::string UnknownSubcommand(std::string_view container, std::string_view sub);
