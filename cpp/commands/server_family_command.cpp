@@ -65,8 +65,9 @@ std::vector<std::string_view> KeySpecFlags(const CommandSpec& spec) {
 }
 
 void SendKeySpecs(const CommandSpec& spec, protocol::ReplyBuilder& rb) {
-  if (spec.first_key <= 0) return rb.StartArray(0);
-  rb.StartArray(1);
+  // Key specs and subcommands are sets in RESP3, as Redis sends them.
+  if (spec.first_key <= 0) return rb.StartSet(0);
+  rb.StartSet(1);
   rb.StartMap(3);
   rb.SendBulk("flags");
   auto flags = KeySpecFlags(spec);
@@ -114,7 +115,7 @@ void SendCommandInfo(const CommandSpec& spec, protocol::ReplyBuilder& rb) {
   for (auto c : cats) rb.SendSimple("@" + std::string(c));
   rb.StartSet(0);  // tips
   SendKeySpecs(spec, rb);
-  rb.StartArray(spec.subcommands.size());
+  rb.StartSet(spec.subcommands.size());
   for (auto& [name, sub] : spec.subcommands) SendCommandInfo(*sub, rb);
 }
 

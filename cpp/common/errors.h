@@ -40,9 +40,9 @@ inline constexpr std::string_view kProtoVersionNotInt =
     "ERR Protocol version is not an integer or out of range";
 inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol version";
 inline constexpr std::string_view kHelloNoAuth =
-    "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
-    "<proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP "
-    "protocol version at the same time";
+    "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH "
+    "<user> <pass> option can be used to authenticate the client and select the RESP protocol "
+    "version at the same time";
 inline constexpr std::string_view kClientNameInvalid =
     "ERR Client names cannot contain spaces, newlines or special characters.";
 inline constexpr std::string_view kNoSuchClient = "ERR No such client";
