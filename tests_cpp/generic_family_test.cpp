@@ -201,6 +201,10 @@ TEST_F(GenericFamilyTest, CopyErrors) {
   EXPECT_THAT(Run({"copy", "a", "x", "db", "-1"}), ErrArg("ERR DB index is out of range"));
   EXPECT_THAT(Run({"copy", "a", "x", "db", "abc"}),
               ErrArg("ERR value is not an integer or out of range"));
+  EXPECT_THAT(Run({"copy", "a", "x", "db", "4294967296"}),
+              ErrArg("ERR value is out of range, value must between -2147483648 and 2147483647"));
+  EXPECT_THAT(Run({"copy", "a", "x", "db", "9223372036854775808"}),
+              ErrArg("ERR value is not an integer or out of range"));
   EXPECT_THAT(Run({"copy", "a", "x", "db"}), ErrArg("ERR syntax error"));
   EXPECT_THAT(Run({"copy", "a", "x", "foo"}), ErrArg("ERR syntax error"));
   EXPECT_THAT(Run({"copy", "a"}), ErrArg("wrong number of arguments for 'copy' command"));
@@ -258,7 +262,7 @@ TEST_F(GenericFamilyTest, MoveErrors) {
   EXPECT_THAT(Run({"move", "a", "-1"}), ErrArg("ERR DB index is out of range"));
   EXPECT_THAT(Run({"move", "a", "x"}), ErrArg("ERR value is not an integer or out of range"));
   EXPECT_THAT(Run({"move", "a", "4294967296"}),
-              ErrArg("ERR value is not an integer or out of range"));
+              ErrArg("ERR value is out of range, value must between -2147483648 and 2147483647"));
 }
 
 // ---- EXPIRE family ----------------------------------------------------------------------------
@@ -684,6 +688,7 @@ TEST_F(GenericFamilyTest, SwapDb) {
   EXPECT_THAT(Run({"swapdb", "0", "x"}), ErrArg("ERR invalid second DB index"));
   EXPECT_THAT(Run({"swapdb", "0", "16"}), ErrArg("ERR DB index is out of range"));
   EXPECT_THAT(Run({"swapdb", "-1", "0"}), ErrArg("ERR DB index is out of range"));
+  EXPECT_THAT(Run({"swapdb", "0", "99999999999"}), ErrArg("ERR invalid second DB index"));
   EXPECT_THAT(Run({"swapdb", "0"}), ErrArg("wrong number of arguments for 'swapdb' command"));
 }
 
@@ -694,7 +699,8 @@ TEST_F(GenericFamilyTest, Select) {
   EXPECT_THAT(Run({"select", "-1"}), ErrArg("ERR DB index is out of range"));
   EXPECT_THAT(Run({"select", "x"}), ErrArg("ERR value is not an integer or out of range"));
   EXPECT_THAT(Run({"select", "99999999999"}),
-              ErrArg("ERR value is not an integer or out of range"));
+              ErrArg("ERR value is out of range, value must between -2147483648 and 2147483647"));
+  EXPECT_THAT(Run({"select", "1.5"}), ErrArg("ERR value is not an integer or out of range"));
   EXPECT_EQ(session_.db_index, 15);
   EXPECT_THAT(Run({"select", "0"}), SimpleArg("OK"));
   EXPECT_EQ(session_.db_index, 0);

@@ -22,11 +22,12 @@ Entry* FindNoTouch(Db& db, std::string_view key) {
   return e;
 }
 
-bool ParseInt32(std::string_view s, int* out) {
+std::string_view ParseInt32(std::string_view s, int* out) {
   int64_t v;
-  if (!ParseInt64(s, &v) || v < INT_MIN || v > INT_MAX) return false;
+  if (!ParseInt64(s, &v)) return errors::kNotInteger;
+  if (v < INT_MIN || v > INT_MAX) return errors::kIntRange;
   *out = static_cast<int>(v);
-  return true;
+  return {};
 }
 
 }  // namespace generic
@@ -163,10 +164,10 @@ void CmdCopy(CmdArgList args, CommandContext& ctx) {
     if (EqualsIgnoreCase(args[i], "replace")) {
       replace = true;
     } else if (EqualsIgnoreCase(args[i], "db") && i + 1 < args.size()) {
-      int64_t v;
-      if (!ParseInt64(args[++i], &v)) return ctx.SendError(errors::kNotInteger);
-      if (v < 0 || v >= ctx.engine.db_count()) return ctx.SendError(errors::kDbIndexOutOfRange);
-      dst_index = static_cast<int>(v);
+      if (auto err = generic::ParseInt32(args[++i], &dst_index); !err.empty())
+        return ctx.SendError(err);
+      if (dst_index < 0 || dst_index >= ctx.engine.db_count())
+        return ctx.SendError(errors::kDbIndexOutOfRange);
     } else {
       return ctx.SendError(errors::kSyntax);
     }
@@ -182,7 +183,7 @@ void CmdCopy(CmdArgList args, CommandContext& ctx) {
 // MOVE key db -> integer: 1 moved, 0 missing here or present there
 void CmdMove(CmdArgList args, CommandContext& ctx) {
   int dst_index;
-  if (!generic::ParseInt32(args[2], &dst_index)) return ctx.SendError(errors::kNotInteger);
+  if (auto err = generic::ParseInt32(args[2], &dst_index); !err.empty()) return ctx.SendError(err);
   if (dst_index < 0 || dst_index >= ctx.engine.db_count())
     return ctx.SendError(errors::kDbIndexOutOfRange);
   if (dst_index == ctx.session.db_index) return ctx.SendError(errors::kSameObject);

@@ -20,7 +20,8 @@ void RegisterKeyspaceCommands(CommandRegistry& r);
 // but the LRU clock of the key is left alone (TTL, TYPE, EXISTS, OBJECT).
 Entry* FindNoTouch(Db& db, std::string_view key);
 
-// Redis's getIntFromObject: an int64 in int range. False otherwise.
-bool ParseInt32(std::string_view s, int* out);
+// Redis's getIntFromObjectOrReply: an int64 in int range. Returns "" on success, else the error
+// to reply ("value is not an integer..." or "value is out of range, value must between...").
+std::string_view ParseInt32(std::string_view s, int* out);
 
 }  // namespace fincache::generic

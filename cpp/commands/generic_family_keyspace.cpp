@@ -224,8 +224,9 @@ void CmdFlushAll(CmdArgList args, CommandContext& ctx) {
 // SWAPDB index1 index2 -> OK
 void CmdSwapDb(CmdArgList args, CommandContext& ctx) {
   int a, b;
-  if (!generic::ParseInt32(args[1], &a)) return ctx.SendError(errors::kInvalidFirstDbIndex);
-  if (!generic::ParseInt32(args[2], &b)) return ctx.SendError(errors::kInvalidSecondDbIndex);
+  if (!generic::ParseInt32(args[1], &a).empty()) return ctx.SendError(errors::kInvalidFirstDbIndex);
+  if (!generic::ParseInt32(args[2], &b).empty())
+    return ctx.SendError(errors::kInvalidSecondDbIndex);
   const int n = ctx.engine.db_count();
   if (a < 0 || a >= n || b < 0 || b >= n) return ctx.SendError(errors::kDbIndexOutOfRange);
   ctx.engine.SwapDb(a, b);
@@ -235,7 +236,7 @@ void CmdSwapDb(CmdArgList args, CommandContext& ctx) {
 // SELECT index -> OK
 void CmdSelect(CmdArgList args, CommandContext& ctx) {
   int index;
-  if (!generic::ParseInt32(args[1], &index)) return ctx.SendError(errors::kNotInteger);
+  if (auto err = generic::ParseInt32(args[1], &index); !err.empty()) return ctx.SendError(err);
   if (index < 0 || index >= ctx.engine.db_count()) return ctx.SendError(errors::kDbIndexOutOfRange);
   ctx.session.db_index = index;
   ctx.rb.SendOk();

@@ -58,6 +58,9 @@ inline constexpr std::string_view kInvalidCommandKeyArgs =
 // Generic (keyspace) family.
 inline constexpr std::string_view kInvalidFirstDbIndex = "ERR invalid first DB index";
 inline constexpr std::string_view kInvalidSecondDbIndex = "ERR invalid second DB index";
+// getIntFromObjectOrReply's range error (SELECT, MOVE, COPY ... DB).
+inline constexpr std::string_view kIntRange =
+    "ERR value is out of range, value must between -2147483648 and 2147483647";
 inline constexpr std::string_view kExpireNxAndOthers =
     "ERR NX and XX, GT or LT options at the same time are not compatible";
 inline constexpr std::string_view kExpireGtAndLt =
