@@ -167,29 +167,36 @@ def main() -> int:
         servers.append((f"fincache io-threads={t}", [fincache, "--port", "{port}", "--bind", "127.0.0.1",
                                                      "--io-threads", str(t), "--dir", "{dir}"]))
 
+    # All servers run side by side (idle when not measured); measurements are interleaved
+    # (round -> pipeline -> server) so a burst of load from elsewhere hits all of them alike,
+    # and the best of --rounds is kept.
+    load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
     results: dict[tuple[str, str, int], float] = {}
-    for label, argv in servers:
-        srv = Server(label, argv, args.server_cpus)
-        try:
+    running: list[Server] = []
+    try:
+        for label, argv in servers:
+            running.append(Server(label, argv, args.server_cpus))
+        for rnd in range(args.rounds):
             for p in pipelines:
-                best: dict[str, float] = {}
-                for _ in range(args.rounds):
+                for srv in running:
                     r = run_benchmark(srv.port, args.tests, args.requests, args.clients, p, args.datasize,
                                       args.client_cpus)
-                    for k, v in r.items():
-                        best[k] = max(best.get(k, 0.0), v)
-                for test, rps in best.items():
-                    results[(label, test, p)] = rps
-                    print(f"  {label:<24} P={p:<3} {test:<6} {rps:>12,.0f} req/s", file=sys.stderr)
-        finally:
+                    for test, rps in r.items():
+                        key = (srv.label, test, p)
+                        results[key] = max(results.get(key, 0.0), rps)
+                        print(f"  round {rnd + 1} {srv.label:<24} P={p:<3} {test:<6} {rps:>12,.0f} req/s",
+                              file=sys.stderr)
+    finally:
+        for srv in running:
             srv.stop()
 
     tests = sorted({t for (_, t, _) in results}, key=lambda t: args.tests.upper().split(",").index(t)
                    if t in args.tests.upper().split(",") else 99)
     print(f"\nMachine: {machine()}")
     print(f"Command: {' '.join([os.path.basename(sys.executable), *sys.argv])}")
-    print(f"redis-benchmark -c {args.clients} -n {args.requests} -d {args.datasize} -r 100000; "
-          f"server cpus: {args.server_cpus or 'any'}, client cpus: {args.client_cpus or 'any'}\n")
+    print(f"redis-benchmark -c {args.clients} -n {args.requests} -d {args.datasize} -r 100000, best of "
+          f"{args.rounds} interleaved round(s); server cpus: {args.server_cpus or 'any'}, "
+          f"client cpus: {args.client_cpus or 'any'}; load average before: {load_before}\n")
     header = "| test | pipeline | redis req/s |" + "".join(f" fincache io-threads={t} req/s | ratio |"
                                                          for t in io_threads)
     print(header)
