@@ -2,7 +2,14 @@
 
 import pytest
 
-from diffutil import S, diff, int_near, masked_map, server_pair  # noqa: F401 (fixtures)
+from diffutil import (  # noqa: F401 (fixtures)
+    S,
+    diff,
+    encode_command,
+    int_near,
+    masked_map,
+    server_pair,
+)
 
 pytestmark = pytest.mark.differential
 
@@ -156,6 +163,12 @@ CASES = {
         b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\n1\r\n", b"*2\r\n$4\r\nINCR\r\n$1\r\nk\r\n",
         b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", b"*1\r\n$3\r\nGET\r\n", b"*2\r\n$6\r\nAPPEND\r\n$1\r\nk\r\n",
         b"*3\r\n$6\r\nAPPEND\r\n$1\r\nk\r\n$1\r\nx\r\n", b"*2\r\n$4\r\nINCR\r\n$1\r\nk\r\n"]), replies=7)],
+    # ---- many commands in one write; many arguments in one command ----
+    "pipeline_500_incr": [S(raw=encode_command(["INCR", "n"]) * 500 + encode_command(["GET", "n"])
+                            + encode_command(["INCRBY", "n", "x"]), replies=502)],
+    "mset_mget_1000_keys": [["MSET", *[x for i in range(1000) for x in (f"k{i}", f"v{i}" * (i % 7))]],
+                            ["MGET", *[f"k{i}" for i in range(0, 1001, 3)]], ["DBSIZE"], ["STRLEN", "k999"],
+                            ["DEL", *[f"k{i}" for i in range(0, 1000, 2)]], ["DBSIZE"]],
 }
 
 # Wrong number of arguments for each command of the family (error text names the command).
