@@ -124,15 +124,14 @@ CASES = {
     # ---- COMMAND ----
     "command_count_consistent": [Probe("COMMAND COUNT == len(COMMAND LIST)", command_count_matches_list)],
     "command_entries_match_info": [Probe("COMMAND entries == COMMAND INFO", command_entries_consistent)],
-    "command_info_core": [S(["COMMAND", "INFO", *FAMILY[i:i + 5]], command_info) for i in range(0, len(FAMILY), 5)],
+    "command_info_several": [S(["COMMAND", "INFO", "get", "ttl", "ping"], command_info)],
     "command_info_misc": [["COMMAND", "INFO", "nosuchcmd"], S(["COMMAND", "INFO", "GET", "nosuch", "set"], command_info),
                           S(["COMMAND", "INFO", "object|encoding"], command_info),
                           S(["COMMAND", "INFO", "client|kill"], command_info),
                           S(["command", "info", "GeT"], command_info)],
-    "command_docs": [S(["COMMAND", "DOCS", *FAMILY[i:i + 5]], docs_fields("summary", "since", "group"))
-                     for i in range(0, len(FAMILY), 5)] + [["COMMAND", "DOCS", "nosuchcmd"]],
-    "command_docs_complexity": [S(["COMMAND", "DOCS", "get", "set", "del", "expire", "client"],
-                                  docs_fields("complexity", "doc_flags", "deprecated_since", "replaced_by"))],
+    "command_docs_several": [S(["COMMAND", "DOCS", "get", "set", "expire"], docs_fields("summary", "since",
+                                                                                         "group")),
+                             ["COMMAND", "DOCS", "nosuchcmd"]],
     "command_getkeys": [["COMMAND", "GETKEYS", "GET", "k"], ["COMMAND", "GETKEYS", "set", "k", "v", "EX", "10"],
                         ["COMMAND", "GETKEYS", "MSET", "a", "1", "b", "2"], ["COMMAND", "GETKEYS", "MGET", "a", "b", "c"],
                         ["COMMAND", "GETKEYS", "DEL", "a", "b"], ["COMMAND", "GETKEYS", "RENAME", "a", "b"],
@@ -212,6 +211,15 @@ CASES = {
                                ["COMMAND", "GETKEYS", "MSET", "a", "1"], S(["INFO", "server"], info_text("redis_version")),
                                ["COMMAND", "INFO", "nosuch"], S(["TIME"], time_reply)],
 }
+
+# One case per command of the families: COMMAND INFO (arity, flags, key positions, ACL categories,
+# tips, key specs, subcommands) and COMMAND DOCS (summary, since, group, complexity, doc flags).
+for _name in FAMILY + ["setnx", "setex", "psetex", "msetnx", "getset", "getdel", "strlen", "incr", "decr",
+                       "incrby", "decrby", "renamenx", "pexpire", "expireat", "pexpireat", "pttl", "expiretime",
+                       "pexpiretime", "mget", "flushdb"]:
+    CASES[f"command_info_{_name}"] = [S(["COMMAND", "INFO", _name], command_info)]
+    CASES[f"command_docs_{_name}"] = [S(["COMMAND", "DOCS", _name], docs_fields(
+        "summary", "since", "group", "complexity", "doc_flags", "deprecated_since", "replaced_by"))]
 
 ARITY = [["COMMAND", "COUNT", "x"], ["COMMAND", "GETKEYS"], ["COMMAND", "COUNT", "a", "b"],
          ["TIME", "x"], ["DBSIZE", "x"], ["CONFIG", "GET"], ["CONFIG", "SET", "x"], ["FLUSHALL", "a", "b"],
