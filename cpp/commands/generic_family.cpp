@@ -232,9 +232,10 @@ void CmdObjectIdletime(CmdArgList args, CommandContext& ctx) {
   ctx.rb.SendLong(idle < 0 ? 0 : idle);
 }
 
-// OBJECT FREQ key -> integer: the logarithmic access counter; nil when missing. Redis tracks it
-// only under an LFU maxmemory-policy and errors otherwise; FinCache keeps no LFU counter, so it
-// answers the same error whatever the policy (see the family's notes in the report/docs).
+// OBJECT FREQ key -> integer: the logarithmic access counter; nil when missing. Redis keeps that
+// counter only under an LFU maxmemory-policy and answers this error otherwise. The engine has no
+// LFU counter (nor maxmemory policies) yet, so the error is the only answer: exact for Redis's
+// default policy, which is also the only one FinCache can be configured with today.
 void CmdObjectFreq(CmdArgList args, CommandContext& ctx) {
   Db db = ctx.db();
   Entry* e = FindNoTouch(db, args[2]);

@@ -83,7 +83,7 @@ struct ScanOptions {
 // before filtering) or count*10 buckets were visited. Matching live keys go to *out; returns the
 // next cursor.
 uint64_t OpScan(Engine& engine, int db, int64_t now_ms, uint64_t cursor, const ScanOptions& opts,
-                std::vector<std::string>* out) {
+                std::vector<std::string_view>* out) {
   ScanCursor c = DecodeCursor(engine, cursor);
   uint64_t seen = 0;
   uint64_t budget = opts.count > UINT64_MAX / 10 ? UINT64_MAX : opts.count * 10;
@@ -178,12 +178,12 @@ void CmdScan(CmdArgList args, CommandContext& ctx) {
       return ctx.SendError(errors::kSyntax);
     }
   }
-  std::vector<std::string> keys;
+  // Views into the tables: nothing changes them while this command holds the exclusive gate.
+  std::vector<std::string_view> keys;
   uint64_t next = OpScan(ctx.engine, ctx.session.db_index, ctx.now_ms, cursor, opts, &keys);
   ctx.rb.StartArray(2);
   ctx.rb.SendBulk(std::to_string(next));
-  ctx.rb.StartArray(keys.size());
-  for (const std::string& k : keys) ctx.rb.SendBulk(k);
+  ctx.rb.SendBulkArray(keys);
 }
 
 // RANDOMKEY -> bulk: a random live key; nil when the db is empty
