@@ -157,6 +157,15 @@ def test_resp3_map_reply_is_dict():
     assert isinstance(flat, list) and flat[0] == b"server"
 
 
+def test_custom_response_callbacks_apply_to_fast_paths(c):
+    c.set_response_callback("GET", lambda r, **kw: ("got", r))
+    c.response_callbacks["SET"] = lambda r, **kw: "set!"
+    assert c.set("k", "v") == "set!"
+    assert c.get("k") == ("got", b"v")
+    del c.response_callbacks["GET"]
+    assert c.get("k") == b"v"
+
+
 def test_multiword_command_name_is_split(c):
     # redis-py sends "CONFIG GET" as two arguments; its callback is looked up by the full name.
     assert c.config_get("databases") == {"databases": "16"}

@@ -26,6 +26,8 @@ from . import _core
 
 __all__ = ["Cache", "Pipeline"]
 
+_DEFAULT_SET_CALLBACK = get_response_callbacks(user_protocol=2, legacy_responses=True)["SET"]
+
 SettingValue = Union[str, bytes, int, float, bool]
 
 
@@ -48,6 +50,27 @@ def _settings_to_config(settings: Mapping[str, SettingValue]) -> Dict[str, str]:
         name = key.replace("_", "-")
         out[name] = _config_text(name, value)
     return out
+
+
+class _Callbacks(CaseInsensitiveDict):
+    """redis-py's response callbacks; a change tells the Cache to re-check its fast paths."""
+
+    def __init__(self, data: Dict[str, Any], on_change: Any) -> None:
+        self._on_change = lambda: None  # CaseInsensitiveDict.__init__ calls update()
+        super().__init__(data)
+        self._on_change = on_change
+
+    def __setitem__(self, k: str, v: Any) -> None:
+        super().__setitem__(k, v)
+        self._on_change()
+
+    def __delitem__(self, k: str) -> None:
+        super().__delitem__(k)
+        self._on_change()
+
+    def update(self, data: Any = (), **kwargs: Any) -> None:  # type: ignore[override]
+        super().update(data, **kwargs)
+        self._on_change()
 
 
 def _split_command_name(args: Tuple[Any, ...]) -> Tuple[Any, ...]:
@@ -129,12 +152,18 @@ class Cache(CoreCommands):
             engine, db, protocol, self._decode, encoding, encoding_errors, BaseParser.parse_error
         )
         self._encoder = Encoder(encoding, encoding_errors, self._decode)
-        self.response_callbacks = CaseInsensitiveDict(
-            get_response_callbacks(user_protocol=protocol, legacy_responses=legacy_responses)
-        )
-        # Hot paths skip execute_command's generic work (same results: see get/set below).
         self._execute = self._session.execute
-        self._set_callback = self.response_callbacks.get("SET")
+        self.response_callbacks = _Callbacks(
+            get_response_callbacks(user_protocol=protocol, legacy_responses=legacy_responses),
+            self._refresh_fast_paths,
+        )
+        self._refresh_fast_paths()
+
+    def _refresh_fast_paths(self) -> None:
+        # get/set skip execute_command's generic work while that gives the same result: GET has
+        # no response callback and SET has redis-py's own (a user may set others at any time).
+        self._get_fast = "GET" not in self.response_callbacks
+        self._set_fast = self.response_callbacks.get("SET") is _DEFAULT_SET_CALLBACK
 
     # ---- the transport ---------------------------------------------------------------------
 
@@ -167,14 +196,17 @@ class Cache(CoreCommands):
 
     def get(self, name: Any) -> Any:
         """Return the value at key ``name``, or None if the key doesn't exist."""
-        return self._execute(("GET", name), self._decode)
+        if self._get_fast:
+            return self._execute(("GET", name), self._decode)
+        return CoreCommands.get(self, name)
 
     def set(self, name: Any, value: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         """Set the value at key ``name`` to ``value`` (redis-py's ``set``, all its options)."""
-        if args or kwargs:
+        if args or kwargs or not self._set_fast:
             return CoreCommands.set(self, name, value, *args, **kwargs)
+        # parse_set_result without GET: the reply is OK (True), or None when NX/XX failed.
         response = self._execute(("SET", name, value), self._decode)
-        return self._set_callback(response) if self._set_callback else response
+        return response and (response == b"OK" or response == "OK")
 
     # ---- redis-py client plumbing ------------------------------------------------------------
 

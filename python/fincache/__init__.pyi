@@ -1,0 +1,23 @@
+from . import _core as _core
+from ._cache import Cache as Cache
+from ._cache import Pipeline as Pipeline
+from ._server import Server as Server
+from .exceptions import AuthenticationError as AuthenticationError
+from .exceptions import ConnectionError as ConnectionError
+from .exceptions import DataError as DataError
+from .exceptions import RedisError as RedisError
+from .exceptions import ResponseError as ResponseError
+
+__version__: str
+
+__all__ = [
+    "AuthenticationError",
+    "Cache",
+    "ConnectionError",
+    "DataError",
+    "Pipeline",
+    "RedisError",
+    "ResponseError",
+    "Server",
+    "__version__",
+]
