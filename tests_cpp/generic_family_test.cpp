@@ -706,6 +706,57 @@ TEST_F(GenericFamilyTest, Select) {
   EXPECT_EQ(session_.db_index, 0);
 }
 
+// ---- accounting ---------------------------------------------------------------------------
+
+// After moving values around, every shard's counters agree with its tables: key and TTL counts,
+// and used memory equals the sum of the entries' sizes.
+TEST_F(GenericFamilyTest, CountersAndMemoryStayExact) {
+  for (int i = 0; i < 40; ++i) {
+    Put("k" + std::to_string(i), std::string(i * 3, 'v'));
+    if (i % 2) Run({"expire", "k" + std::to_string(i), "100"});
+  }
+  PutList("l", {"a", "b", "c"});
+  for (int i = 0; i < 10; ++i) Run({"rename", "k" + std::to_string(i), "r" + std::to_string(i)});
+  for (int i = 10; i < 20; ++i) Run({"move", "k" + std::to_string(i), "1"});
+  for (int i = 20; i < 30; ++i) Run({"copy", "k" + std::to_string(i), "c" + std::to_string(i)});
+  Run({"copy", "l", "l", "db", "2"});
+  Run({"copy", "k31", "k33", "replace"});
+  Run({"renamenx", "k35", "k37"});
+  Run({"pexpire", "k39", "-1"});
+  Run({"persist", "k21"});
+  for (int db = 0; db < 3; ++db) {
+    int64_t keys = 0, ttls = 0, memory = 0;
+    for (size_t s = 0; s < engine().shard_count(); ++s) {
+      Shard& shard = engine().shard(s);
+      int64_t shard_keys = 0, shard_ttls = 0;
+      shard.dbs[db].table.ForEach([&](std::string_view key, Entry& e) {
+        ++shard_keys;
+        if (e.expire_ms != 0) ++shard_ttls;
+        EXPECT_EQ(e.accounted, EntryMemory(key, e)) << key;
+        memory += e.accounted;
+      });
+      EXPECT_EQ(shard.key_counts[db].load(), shard_keys);
+      EXPECT_EQ(shard.expires_counts[db].load(), shard_ttls);
+      EXPECT_EQ(shard.dbs[db].ttl_entries.size(), static_cast<size_t>(shard_ttls));
+      keys += shard_keys;
+      ttls += shard_ttls;
+    }
+    EXPECT_EQ(engine().DbSize(db), keys) << db;
+    EXPECT_EQ(engine().ExpiresCount(db), ttls) << db;
+  }
+  int64_t total = 0;
+  for (size_t s = 0; s < engine().shard_count(); ++s) {
+    for (int db = 0; db < engine().db_count(); ++db) {
+      engine().shard(s).dbs[db].table.ForEach(
+          [&](std::string_view, Entry& e) { total += e.accounted; });
+    }
+  }
+  EXPECT_EQ(engine().UsedMemory(), total);
+  EXPECT_EQ(engine().DbSize(0), 41 - 10 + 10 - 1);  // 41 keys, 10 moved, 10 copies, 1 expired
+  EXPECT_EQ(engine().DbSize(1), 10);
+  EXPECT_EQ(engine().DbSize(2), 1);
+}
+
 // ---- registry -------------------------------------------------------------------------------
 
 TEST_F(GenericFamilyTest, RegistryMetadata) {
