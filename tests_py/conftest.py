@@ -112,6 +112,15 @@ class FincacheProcess:
         except OSError:
             return ""
 
+    def wait_log(self, text: str, timeout: float = 5.0) -> bool:
+        """True once ``text`` shows in the log (the server may answer before it logs)."""
+        deadline = time.monotonic() + timeout
+        while text not in self.log():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
+
     def client(self, **kw) -> redis.Redis:
         kw.setdefault("socket_timeout", 10)
         return redis.Redis(host="127.0.0.1", port=self.port, **kw)

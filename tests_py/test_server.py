@@ -423,7 +423,7 @@ def test_signal_clean_shutdown(start_server, sig):
             assert c.ping()
             assert srv.terminate(sig) == 0
         busy.close()
-        assert "ready to exit" in srv.log()
+        assert srv.wait_log("ready to exit"), srv.log()
         assert not os.path.exists(pidfile)
     finally:
         if os.path.exists(pidfile):
@@ -443,6 +443,6 @@ def test_logfile_and_dir(start_server, tmp_path):
 
 def test_bind_list_and_io_threads(start_server):
     srv = start_server("--bind", "127.0.0.1 -::1", "--io-threads", "3")
-    assert "io-threads=3" in srv.log()
+    assert srv.wait_log("io-threads=3"), srv.log()
     for _ in range(6):  # round-robin over the threads
         assert_serving(srv.port)

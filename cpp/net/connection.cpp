@@ -45,8 +45,7 @@ void Connection::Unregister() {
   }
 }
 
-void Connection::Start() {
-  if (closed_) return;
+void Connection::Register() {
   ServerState& state = owner_.state();
   boost::system::error_code ec;
   session_.id = state.clients().NextId();
@@ -65,6 +64,10 @@ void Connection::Start() {
   session_.control = this;
   state.clients().Register(&session_);
   registered_ = true;
+}
+
+void Connection::Start() {
+  if (closed_) return;
   DoRead();
 }
 

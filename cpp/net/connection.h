@@ -49,7 +49,10 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
   Connection(ConnectionOwner& owner, boost::asio::ip::tcp::socket socket);
   ~Connection() override;
 
-  // Registers the client and starts reading. Must run on the connection's executor.
+  // Lists the client in state.clients() (CLIENT LIST/KILL see it from now on). Called by the
+  // accepting thread before Start() is posted, so a client is visible as soon as it is accepted.
+  void Register();
+  // Starts reading. Must run on the connection's executor.
   void Start();
   // Closes after the replies already produced are written (thread-safe, async).
   void Kill() override;

@@ -335,6 +335,7 @@ void Server::Impl::OnAccept(tcp::acceptor* acceptor, const boost::system::error_
       std::lock_guard lk(conns_mu_);
       conns_.emplace(conn.get(), conn);
     }
+    conn->Register();
     asio::post(conn->executor(), [conn] { conn->Start(); });
   }
   DoAccept(acceptor);
