@@ -76,6 +76,7 @@ def kill_old_style_addr(conn):
 
     host, port = conn.sock.getpeername()
     with RespConn(port) as victim:
+        victim.call("PING")  # registered by the server (accepting is asynchronous) before the kill
         laddr = victim.sock.getsockname()
         r = conn.call("CLIENT", "KILL", f"{laddr[0]}:{laddr[1]}")
         data, closed = victim.read_until_close(idle=1.0, limit=1.0)
