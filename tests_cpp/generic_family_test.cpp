@@ -166,12 +166,31 @@ TEST_F(GenericFamilyTest, RenameNx) {
   EXPECT_THAT(Run({"renamenx", "nokey", "c"}), ErrArg("ERR no such key"));
 }
 
-TEST_F(GenericFamilyTest, RenameKeepsValueTypeAndIdleTime) {
+TEST_F(GenericFamilyTest, RenameKeepsValueType) {
   PutList("l", {"x", "y"});
-  AdvanceTime(5'000);
   EXPECT_THAT(Run({"rename", "l", "m"}), SimpleArg("OK"));
   EXPECT_THAT(Run({"type", "m"}), SimpleArg("list"));
-  EXPECT_THAT(Run({"object", "idletime", "m"}), IntArg(5));
+  EXPECT_EQ(Get("m")->value.As<FakeList>()->items_, (std::vector<std::string>{"x", "y"}));
+}
+
+// Write lookups refresh the LRU clock as Redis's lookupKeyWrite does, even when the command
+// then changes nothing (PERSIST without TTL, EXPIRE GT failing, RENAMENX onto itself).
+TEST_F(GenericFamilyTest, WriteLookupsTouchTheKey) {
+  for (const char* k : {"a", "b", "c", "d", "e", "f", "g"}) Put(k, "v");
+  AdvanceTime(5'000);
+  EXPECT_THAT(Run({"rename", "a", "a2"}), SimpleArg("OK"));
+  EXPECT_THAT(Run({"object", "idletime", "a2"}), IntArg(0));
+  EXPECT_THAT(Run({"expire", "b", "100"}), IntArg(1));
+  EXPECT_THAT(Run({"object", "idletime", "b"}), IntArg(0));
+  EXPECT_THAT(Run({"persist", "c"}), IntArg(0));
+  EXPECT_THAT(Run({"object", "idletime", "c"}), IntArg(0));
+  EXPECT_THAT(Run({"expire", "d", "100", "gt"}), IntArg(0));
+  EXPECT_THAT(Run({"object", "idletime", "d"}), IntArg(0));
+  EXPECT_THAT(Run({"renamenx", "e", "e"}), IntArg(0));
+  EXPECT_THAT(Run({"object", "idletime", "e"}), IntArg(0));
+  EXPECT_THAT(Run({"move", "f", "1"}), IntArg(1));
+  EXPECT_EQ(Get("f", 1)->lru, engine().LruClock());
+  EXPECT_THAT(Run({"object", "idletime", "g"}), IntArg(5));
 }
 
 // ---- COPY -----------------------------------------------------------------------------------

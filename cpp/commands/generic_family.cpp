@@ -76,12 +76,13 @@ void MoveEntry(Db& from, Entry* e, Db& to, std::string_view to_key) {
 }
 
 // RENAME / RENAMENX. kNoSuchKey when src is missing; false when nx and dst exists (or src == dst
-// under nx, as Redis answers 0 there).
+// under nx, as Redis answers 0 there). Both keys are looked up for writing, as Redis does, so
+// their LRU clocks are refreshed (the renamed value shows an idle time of 0).
 OpResult<bool> OpRename(Db& db, std::string_view src, std::string_view dst, bool nx) {
-  Entry* e = db.Find(src);
+  Entry* e = db.FindWrite(src);
   if (!e) return OpStatus::kNoSuchKey;
   if (src == dst) return !nx;
-  if (db.Find(dst)) {
+  if (db.FindWrite(dst)) {
     if (nx) return false;
     db.Delete(dst);
   }
@@ -93,7 +94,7 @@ OpResult<bool> OpRename(Db& db, std::string_view src, std::string_view dst, bool
 bool OpCopy(Db& src_db, std::string_view src, Db& dst_db, std::string_view dst, bool replace) {
   Entry* e = src_db.FindRead(src);
   if (!e) return false;
-  if (dst_db.Find(dst)) {
+  if (dst_db.FindWrite(dst)) {
     if (!replace) return false;
     dst_db.Delete(dst);
   }
@@ -106,9 +107,9 @@ bool OpCopy(Db& src_db, std::string_view src, Db& dst_db, std::string_view dst, 
 
 // MOVE: false when the key is missing here or present in the target database.
 bool OpMove(Db& src_db, Db& dst_db, std::string_view key) {
-  Entry* e = src_db.Find(key);
+  Entry* e = src_db.FindWrite(key);
   if (!e) return false;
-  if (dst_db.Find(key)) return false;
+  if (dst_db.FindWrite(key)) return false;
   MoveEntry(src_db, e, dst_db, key);
   return true;
 }

@@ -25,7 +25,7 @@ enum class ExpireResult { kSet, kDeleted, kNotSet };
 // Sets key's absolute expiry `when_ms` under the option flags. A time not in the future deletes
 // the key (Redis replies 1 for that too). kNotSet: no key, or a condition failed.
 ExpireResult OpExpire(Db& db, std::string_view key, int64_t when_ms, unsigned flags) {
-  Entry* e = db.Find(key);
+  Entry* e = db.FindWrite(key);
   if (!e) return ExpireResult::kNotSet;
   // -1 stands for "no TTL" (an infinite one), as in Redis's comparisons.
   const int64_t current = e->expire_ms != 0 ? e->expire_ms : -1;
@@ -108,7 +108,7 @@ void CmdPExpireTime(CmdArgList args, CommandContext& ctx) { TtlGeneric(args, ctx
 // PERSIST key -> integer: 1 TTL removed, 0 no key or no TTL
 void CmdPersist(CmdArgList args, CommandContext& ctx) {
   Db db = ctx.db();
-  Entry* e = db.Find(args[1]);
+  Entry* e = db.FindWrite(args[1]);
   if (!e || e->expire_ms == 0) return ctx.rb.SendLong(0);
   db.SetExpire(e, 0);
   ctx.rb.SendLong(1);

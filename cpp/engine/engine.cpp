@@ -209,6 +209,12 @@ Entry* Db::FindRead(std::string_view key) {
   return e;
 }
 
+Entry* Db::FindWrite(std::string_view key) {
+  Entry* e = Find(key);
+  if (e) e->lru = engine_->LruClock();
+  return e;
+}
+
 OpResult<Entry*> Db::FindReadOfType(std::string_view key, ObjType type) {
   Entry* e = FindRead(key);
   if (!e) return OpStatus::kKeyNotFound;

@@ -133,6 +133,8 @@ class Db {
   Entry* FindRead(std::string_view key);
   // FindRead that checks the type: kKeyNotFound or kWrongType otherwise.
   OpResult<Entry*> FindReadOfType(std::string_view key, ObjType type);
+  // Find for write commands (Redis's lookupKeyWrite): lazy expiry and LRU touch, no stats.
+  Entry* FindWrite(std::string_view key);
   // Find (no stats) that checks the type: for write commands.
   OpResult<Entry*> FindOfType(std::string_view key, ObjType type);
   // Finds or inserts. An inserted entry holds an empty string value and no TTL; the caller sets
