@@ -116,7 +116,7 @@ CASES = {
                            ["EXPIRE", "k", "100", "LT"], S(["TTL", "k"], TTL), ["EXPIRE", "k", "50", "NX"],
                            ["EXPIRE", "k", "200", "GT"], S(["TTL", "k"], TTL), ["EXPIRE", "k", "150", "GT"],
                            ["EXPIRE", "k", "300", "LT"], ["EXPIRE", "k", "20", "lt"], S(["TTL", "k"], TTL),
-                           ["EXPIRE", "k", "30", "XX"], S(["TTL", "k"], TTL), ["EXPIRE", "k", "30", "XX", "GT"],
+                           ["EXPIRE", "k", "30", "XX"], S(["TTL", "k"], TTL), ["EXPIRE", "k", "40", "XX", "GT"], ["EXPIRE", "k", "35", "xx", "gt"],
                            ["EXPIRE", "k", "10", "xx", "lt"], S(["TTL", "k"], TTL), ["PERSIST", "k"],
                            ["EXPIRE", "k", "10", "GT"], ["TTL", "k"], ["EXPIRE", "k", "10", "LT"], S(["TTL", "k"], TTL)],
     "expire_option_errors": [["SET", "k", "v"], ["EXPIRE", "k", "10", "NX", "XX"], ["EXPIRE", "k", "10", "GT", "LT"],
