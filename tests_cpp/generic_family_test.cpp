@@ -636,9 +636,13 @@ TEST_F(GenericFamilyTest, ScanSkipsExpired) {
   for (int i = 0; i < 30; ++i) Put("k" + std::to_string(i), "v");
   for (int i = 0; i < 10; ++i) Run({"pexpire", "k" + std::to_string(i), "5"});
   AdvanceTime(5);
+  EXPECT_EQ(ScanAll({"match", "nomatch"}).size(), 0u);
+  EXPECT_THAT(Run({"dbsize"}), IntArg(30));  // not matched: not looked at, not reaped
   std::vector<std::string> got = ScanAll({});
   EXPECT_EQ(got.size(), 20u);
   for (auto& k : got) EXPECT_GE(std::stoi(k.substr(1)), 10) << k;
+  EXPECT_THAT(Run({"dbsize"}), IntArg(20));  // visited expired keys were deleted
+  EXPECT_EQ(engine().ExpiredKeys(), 10u);
 }
 
 TEST_F(GenericFamilyTest, ScanCursorAndOptionErrors) {

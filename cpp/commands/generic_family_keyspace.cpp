@@ -2,8 +2,8 @@
 // (all CO::kGlobal: they run alone holding the exclusive gate, so they walk every shard's table
 // without shard locks), and SELECT.
 //
-// Expired keys are never returned: KEYS and SCAN skip them (like Redis's keyIsExpired filter),
-// RANDOMKEY deletes them lazily and draws again.
+// Expired keys are never returned: KEYS skips them (Redis's keyIsExpired filter), SCAN deletes
+// the ones it visits that match its pattern, RANDOMKEY deletes them and draws again.
 #include <bit>
 #include <random>
 #include <string>
@@ -87,10 +87,24 @@ uint64_t OpScan(Engine& engine, int db, int64_t now_ms, uint64_t cursor, const S
   ScanCursor c = DecodeCursor(engine, cursor);
   uint64_t seen = 0;
   uint64_t budget = opts.count > UINT64_MAX / 10 ? UINT64_MAX : opts.count * 10;
+  // Filters in Redis's order: pattern, then type (a keyspace lookup in Redis, so it counts a hit
+  // or, for an expired key, a miss), then expiry. An expired key that passed the pattern is
+  // deleted on the way (lazy expiry, as Redis's SCAN does); KeyTable::Scan allows erasing the
+  // element being visited.
+  Db view(engine, db, now_ms);
   auto visit = [&](std::string_view key, Entry& e) {
     ++seen;
-    if (e.expire_ms != 0 && e.expire_ms <= now_ms) return;
     if (!opts.pattern.empty() && !GlobMatch(opts.pattern, key)) return;
+    const bool expired = e.expire_ms != 0 && e.expire_ms <= now_ms;
+    if (opts.has_type) {
+      Shard& shard = engine.shard(c.shard);
+      (expired ? shard.keyspace_misses : shard.keyspace_hits)
+          .fetch_add(1, std::memory_order_relaxed);
+    }
+    if (expired) {
+      view.Find(key);  // deletes it and counts it as expired; `key` dangles afterwards
+      return;
+    }
     if (opts.has_type && !EqualsIgnoreCase(opts.type_name, TypeName(e.value.type()))) return;
     out->emplace_back(key);
   };
