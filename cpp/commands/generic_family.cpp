@@ -8,6 +8,8 @@
 #include "commands/generic_family.h"
 
 #include <climits>
+#include <optional>
+#include <string>
 
 #include "common/errors.h"
 #include "common/strings.h"
