@@ -57,9 +57,13 @@ class PySession {
   // command, wrong arity) none runs: returns (False, [error or None per command]).
   pyb::tuple ExecuteMany(const pyb::list& commands, bool atomic, bool decode) {
     std::vector<ArgVector> argvs(commands.size());
+    // The argument objects must outlive the engine calls (argv points into them), and the list
+    // may be changed by another thread while the GIL is released: hold every command's tuple.
+    std::vector<pyb::tuple> held;
+    held.reserve(commands.size());
     for (size_t i = 0; i < commands.size(); ++i) {
-      pyb::tuple t = pyb::tuple(commands[i]);
-      for (auto a : t) argvs[i].Add(a.ptr(), style_);
+      held.push_back(pyb::tuple(commands[i]));
+      for (auto a : held.back()) argvs[i].Add(a.ptr(), style_);
       if (argvs[i].size() == 0) throw pyb::value_error("empty command in pipeline");
     }
     std::vector<std::span<const std::string_view>> spans;
@@ -123,9 +127,7 @@ class PySession {
   }
 
   protocol::RespValue Run(std::span<const std::string_view> argv) {
-    const CommandSpec* spec = engine_->state().registry().Find(argv[0]);
-    bool keep_gil = spec && !spec->HasSubcommands() && (spec->flags & CO::kFast) &&
-                    !(spec->flags & CO::kBlocking);
+    bool keep_gil = engine_->KeepsGil(argv[0]);
     if (keep_gil) {
       std::unique_lock lk(mu_, std::try_to_lock);
       if (!lk.owns_lock()) {

@@ -58,7 +58,6 @@ pyb::object Text(std::string_view s, const ReplyStyle& style) {
 void ArgVector::Add(PyObject* obj, const ReplyStyle& style) {
   if (PyBytes_Check(obj)) {
     parts_.push_back({PyBytes_AS_STRING(obj), static_cast<size_t>(PyBytes_GET_SIZE(obj)), 0});
-    refs_.push_back(pyb::reinterpret_borrow<pyb::object>(obj));
     return;
   }
   if (PyUnicode_Check(obj)) {
@@ -68,7 +67,6 @@ void ArgVector::Add(PyObject* obj, const ReplyStyle& style) {
       const char* p = PyUnicode_AsUTF8AndSize(obj, &n);
       if (!p) throw pyb::error_already_set();
       parts_.push_back({p, static_cast<size_t>(n), 0});
-      refs_.push_back(pyb::reinterpret_borrow<pyb::object>(obj));
       return;
     }
     PyObject* b = PyUnicode_AsEncodedString(obj, style.encoding.c_str(), style.errors.c_str());
@@ -114,7 +112,7 @@ void ArgVector::Add(PyObject* obj, const ReplyStyle& style) {
   RaiseDataError(obj);
 }
 
-const std::vector<std::string_view>& ArgVector::views() {
+std::span<const std::string_view> ArgVector::views() {
   views_.clear();
   views_.reserve(parts_.size());
   for (const Part& p : parts_) {
@@ -123,7 +121,7 @@ const std::vector<std::string_view>& ArgVector::views() {
     else
       views_.emplace_back(owned_[p.index]);
   }
-  return views_;
+  return {views_.data(), views_.size()};
 }
 
 pyb::object ToPython(const RespValue& v, const ReplyStyle& style) {

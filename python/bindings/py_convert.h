@@ -14,6 +14,8 @@
 
 #include <pybind11/pybind11.h>
 
+#include <boost/container/small_vector.hpp>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,14 +35,17 @@ struct ReplyStyle {
   pyb::object error_factory;
 };
 
-// argv built from Python arguments. Views point into `owned` or into immutable Python objects
-// (bytes, the UTF-8 cache of str) kept alive by `refs`, so argv stays valid without the GIL.
+// argv built from Python arguments. Views point into `owned_` (copies of mutable buffers,
+// formatted ints), into objects created here and kept in `refs_` (encoded str, repr()), or
+// straight into the caller's immutable objects (bytes, the UTF-8 cache of a str): the caller
+// must keep those alive (they are items of a tuple it holds) while argv is used, which may be
+// without the GIL.
 class ArgVector {
  public:
   // Appends one argument; raises DataError / UnicodeEncodeError like redis-py.
   void Add(PyObject* obj, const ReplyStyle& style);
-  // Views over every argument (valid while this object lives).
-  const std::vector<std::string_view>& views();
+  // Views over every argument (valid while this object and the caller's objects live).
+  std::span<const std::string_view> views();
   size_t size() const { return parts_.size(); }
 
  private:
@@ -49,10 +54,10 @@ class ArgVector {
     size_t size;
     size_t index;
   };
-  std::vector<Part> parts_;
-  std::vector<std::string> owned_;
-  std::vector<pyb::object> refs_;
-  std::vector<std::string_view> views_;
+  boost::container::small_vector<Part, 8> parts_;
+  boost::container::small_vector<std::string, 4> owned_;
+  boost::container::small_vector<pyb::object, 2> refs_;
+  boost::container::small_vector<std::string_view, 8> views_;
 };
 
 // The redis.exceptions classes used by the conversions, imported once.

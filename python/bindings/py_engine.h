@@ -9,6 +9,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include "commands/dispatcher.h"
 #include "commands/server_state.h"
@@ -36,7 +38,25 @@ class PyEngine {
     return state_->config().Get(name);
   }
 
+  // Whether a command may run keeping the GIL: flagged fast and not blocking (see
+  // engine_bindings.cpp). Memoized by the exact name as sent; guarded by the GIL (only Python
+  // threads holding it call this), so no lock of its own.
+  bool KeepsGil(std::string_view name) {
+    if (auto it = keeps_gil_.find(name); it != keeps_gil_.end()) return it->second;
+    const CommandSpec* spec = state_->registry().Find(name);
+    bool keep = spec && !spec->HasSubcommands() && (spec->flags & CO::kFast) &&
+                !(spec->flags & CO::kBlocking);
+    // Unknown names are not memoized (any string could be sent); their error is quick anyway.
+    if (spec && keeps_gil_.size() < 4096) keeps_gil_.emplace(std::string(name), keep);
+    return keep;
+  }
+
  private:
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, bool, StringHash, std::equal_to<>> keeps_gil_;
   std::unique_ptr<ServerState> state_;
   std::unique_ptr<Dispatcher> dispatcher_;
 };
