@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 import warnings
-from typing import Any, Callable, List, Tuple
+from typing import Any, List, Tuple
 
 import pytest
 import redis

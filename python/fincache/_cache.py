@@ -11,8 +11,9 @@ objects redis-py's parser would have produced. So every command behaves as with
 
 from __future__ import annotations
 
+import inspect
 import threading
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from redis._parsers.base import BaseParser
 from redis._parsers.encoders import Encoder
@@ -277,6 +278,14 @@ class Cache(CoreCommands):
 
     def __contains__(self, name: Any) -> bool:
         return bool(self.exists(name))
+
+
+# help() and IDEs show redis-py's signatures and docs for the fast paths.
+for _name in ("get", "set"):
+    _fast, _orig = getattr(Cache, _name), getattr(CoreCommands, _name)
+    _fast.__doc__ = _orig.__doc__
+    _fast.__signature__ = inspect.signature(_orig)  # type: ignore[attr-defined]
+del _name, _fast, _orig
 
 
 class Pipeline(CoreCommands):
