@@ -52,6 +52,8 @@ void PrintUsage() {
                "  --port 6379 --bind 127.0.0.1 --databases 16 --requirepass secret --dir /data\n"
                "  --io-threads 4 --maxclients 10000 --timeout 0 --loglevel notice\n"
                "  --http-port 8080 (accepted and validated; the HTTP front door is not built yet)\n"
+               "  --port 0 picks a free port (logged in the \"Running mode\" line); unlike Redis,\n"
+               "  it does not turn TCP off\n"
                "\n"
                "Settings are applied in this order, later ones winning: the config file,\n"
                "FINCACHE_<SETTING> environment variables (e.g. FINCACHE_PORT=7000,\n"

@@ -352,6 +352,7 @@ void Server::Impl::ScheduleCron() {
 
 // Once a second: close clients idle for longer than `timeout` seconds (0 = never), as Redis's
 // clientsCronHandleTimeout does.
+// When blocking commands and pub/sub arrive, their clients must be exempt, as in Redis.
 void Server::Impl::Cron() {
   int64_t timeout = ConfigInt(state_.config(), "timeout", 0);
   if (timeout <= 0) return;
