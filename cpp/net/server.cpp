@@ -159,7 +159,11 @@ struct Server::Impl final : ConnectionOwner {
   std::atomic<int> bound_port_{0};
   bool installed_hook_ = false;
 
-  std::vector<std::unique_ptr<asio::io_context>> ios_;
+  // Accepting (and the once-a-second cron) has a thread of its own, so a new client is listed as
+  // soon as the kernel completes its handshake, even while every network thread is busy: a
+  // CLIENT KILL or CLIENT LIST sent right after another client connected sees it, as in Redis.
+  std::unique_ptr<asio::io_context> accept_ioc_;
+  std::vector<std::unique_ptr<asio::io_context>> ios_;  // one per network thread
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards_;
   std::vector<std::thread> threads_;
   mutable std::mutex ids_mu_;
@@ -198,7 +202,7 @@ std::string Server::Impl::Listen(std::string addr_text, int port, int backlog,
   tcp::endpoint endpoint;
   auto addr = asio::ip::make_address(addr_text, ec);
   if (ec) {
-    tcp::resolver resolver(*ios_[0]);
+    tcp::resolver resolver(*accept_ioc_);
     auto results = resolver.resolve(addr_text, std::to_string(port),
                                     tcp::resolver::passive | tcp::resolver::numeric_service, ec);
     if (ec || results.empty()) return fail("getaddrinfo", ec);
@@ -206,7 +210,7 @@ std::string Server::Impl::Listen(std::string addr_text, int port, int backlog,
   } else {
     endpoint = tcp::endpoint(addr, static_cast<unsigned short>(port));
   }
-  auto acceptor = std::make_unique<tcp::acceptor>(*ios_[0]);
+  auto acceptor = std::make_unique<tcp::acceptor>(*accept_ioc_);
   acceptor->open(endpoint.protocol(), ec);
   if (ec) return fail("socket", ec);
   acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
@@ -231,6 +235,7 @@ std::string Server::Impl::Start() {
   int n = opts_.io_threads > 0
               ? opts_.io_threads
               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  accept_ioc_ = std::make_unique<asio::io_context>(1);
   for (int i = 0; i < n; ++i) ios_.push_back(std::make_unique<asio::io_context>(1));
 
   int backlog = static_cast<int>(ConfigInt(state_.config(), "tcp-backlog", 511));
@@ -249,19 +254,22 @@ std::string Server::Impl::Start() {
   if (!err.empty()) {
     acceptors_.clear();
     ios_.clear();
+    accept_ioc_.reset();
     bound_port_ = 0;
     return err;
   }
 
+  guards_.push_back(asio::make_work_guard(*accept_ioc_));
   for (auto& ioc : ios_) guards_.push_back(asio::make_work_guard(*ioc));
-  cron_ = std::make_unique<asio::steady_timer>(*ios_[0]);
-  accept_retry_ = std::make_unique<asio::steady_timer>(*ios_[0]);
+  cron_ = std::make_unique<asio::steady_timer>(*accept_ioc_);
+  accept_retry_ = std::make_unique<asio::steady_timer>(*accept_ioc_);
   for (auto& a : acceptors_) DoAccept(a.get());
   ScheduleCron();
   {
     std::lock_guard wl(wait_mu_);
-    running_threads_ = n;
+    running_threads_ = n + 1;
   }
+  threads_.emplace_back([this] { RunThread(accept_ioc_.get()); });
   for (auto& ioc : ios_) threads_.emplace_back([this, p = ioc.get()] { RunThread(p); });
   {
     std::lock_guard il(ids_mu_);
@@ -374,7 +382,7 @@ void Server::Impl::Stop() {
     return;
   }
   stopping_ = true;
-  asio::post(*ios_[0], [this] {
+  asio::post(*accept_ioc_, [this] {
     boost::system::error_code ec;
     for (auto& a : acceptors_) a->close(ec);
     cron_->cancel();
@@ -387,6 +395,7 @@ void Server::Impl::Stop() {
     // cannot be interrupted, but pending operations can) gets its io_context stopped.
     std::unique_lock wl(wait_mu_);
     if (!wait_cv_.wait_for(wl, std::chrono::seconds(5), [this] { return running_threads_ == 0; })) {
+      accept_ioc_->stop();
       for (auto& ioc : ios_) ioc->stop();
     }
   }
@@ -400,7 +409,9 @@ void Server::Impl::Stop() {
   cron_.reset();
   accept_retry_.reset();
   // Destroying the contexts destroys any handler still queued, and with them the last
-  // references to their connections (whose destructors unregister them).
+  // references to their connections (whose destructors unregister them). The accept context
+  // goes first: a pending accept holds a socket of one of the network contexts.
+  accept_ioc_.reset();
   ios_.clear();
   {
     std::lock_guard cl(conns_mu_);

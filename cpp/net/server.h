@@ -1,6 +1,8 @@
 // Server: the RESP front door over TCP (Boost.Asio). One io_context per thread, N threads;
 // accepted connections are spread round-robin over them, and each connection stays on its
-// thread for life. Every command goes through one Dispatcher shared by all connections.
+// thread for life. One more thread accepts (and runs a once-a-second cron), so new clients are
+// registered promptly however busy the network threads are. Every command goes through one
+// Dispatcher shared by all connections.
 //
 // Used by fincache-server (server/main.cpp) and by the Python bindings (fincache.Server), so a
 // process may start and stop many servers: nothing here is global (no signal handlers, no
