@@ -114,6 +114,16 @@ Config::Config() {
             .max = INT64_MAX,
             .default_value = "536870912",
             .on_set = [this](const std::string& v) { proto_max_bulk_len = std::stoll(v); }});
+  // Background cycles per second (active expiry). Redis clamps the stored value to 1..500.
+  Register({.name = "hz",
+            .kind = Kind::kInt,
+            .min = 0,
+            .max = INT32_MAX,
+            .default_value = "10",
+            .validate = [](std::string& v) {
+              v = std::to_string(std::clamp<int64_t>(std::stoll(v), 1, 500));
+              return std::string();
+            }});
   Register({.name = "maxclients",
             .kind = Kind::kInt,
             .min = 1,
@@ -171,6 +181,14 @@ void Config::Register(Item item) {
   values_[name] = "";
   std::string err = SetLocked(it->second, def, /*at_startup=*/true);
   (void)err;
+}
+
+void Config::AddListener(std::string_view name, std::function<void(const std::string&)> fn) {
+  std::lock_guard lk(mu_);
+  Item* item = FindMutable(name);
+  if (!item) return;
+  fn(values_[item->name]);
+  listeners_.emplace(item->name, std::move(fn));
 }
 
 Config::Item* Config::FindMutable(std::string_view name) {
@@ -249,6 +267,8 @@ std::string Config::SetLocked(Item& item, std::string_view raw, bool at_startup)
   }
   values_[item.name] = Canonical(item, value);
   if (item.on_set) item.on_set(values_[item.name]);
+  auto [lo, hi] = listeners_.equal_range(item.name);
+  for (auto it = lo; it != hi; ++it) it->second(values_[item.name]);
   return "";
 }
 

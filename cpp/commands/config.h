@@ -41,6 +41,9 @@ class Config {
 
   // Registers an item (before use); its default is applied.
   void Register(Item item);
+  // Calls fn(value) now with the current value, and after every successful set of `name`
+  // (how layers that don't know Config, like the engine, follow a setting).
+  void AddListener(std::string_view name, std::function<void(const std::string&)> fn);
 
   // Sets a setting. Returns "" on success, else the error text to show (without "ERR ").
   // at_startup=true allows immutable settings.
@@ -77,6 +80,7 @@ class Config {
   std::map<std::string, Item, std::less<>> items_;           // by canonical name
   std::map<std::string, std::string, std::less<>> aliases_;  // alias -> canonical name
   std::map<std::string, std::string, std::less<>> values_;   // canonical name -> value
+  std::multimap<std::string, std::function<void(const std::string&)>, std::less<>> listeners_;
 };
 
 }  // namespace fincache

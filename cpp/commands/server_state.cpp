@@ -20,6 +20,7 @@ ServerState::ServerState(std::unique_ptr<Config> config, EngineOptions engine_op
   engine_options.databases = static_cast<int>(config_->databases.load());
   engine_ = std::make_unique<Engine>(engine_options);
   start_time_ms_ = engine_->clock().NowMs();
+  config_->AddListener("hz", [this](const std::string& v) { engine_->set_hz(std::stoi(v)); });
   RegisterAllFamilies(registry_);
   // Pre-create stats for every command so StatsFor is lock-free on the hot path.
   for (auto& [name, spec] : registry_.all()) {
@@ -55,6 +56,7 @@ void ServerState::ResetStats() {
     st->rejected_calls = 0;
     st->failed_calls = 0;
   }
+  engine_->ResetStats();
   std::lock_guard lk(stats_mu_);
   error_counts_.clear();
   total_commands = 0;

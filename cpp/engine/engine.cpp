@@ -51,7 +51,7 @@ Engine::Engine(EngineOptions opts) : db_count_(std::max(1, opts.databases)) {
     owned_clock_ = std::make_unique<SystemClock>();
     clock_ = owned_clock_.get();
   }
-  hz_ = std::clamp(opts.active_expiry_hz, 1, 500);
+  set_hz(opts.active_expiry_hz);
   active_expiry_enabled_ = opts.active_expiry;
   if (opts.active_expiry) bg_thread_ = std::thread([this] { BackgroundLoop(); });
 }
@@ -68,13 +68,24 @@ Engine::~Engine() {
 void Engine::BackgroundLoop() {
   std::unique_lock lk(bg_mu_);
   while (!stopping_) {
-    bg_cv_.wait_for(lk, std::chrono::milliseconds(1000 / hz_), [this] { return stopping_.load(); });
+    bg_cv_.wait_for(lk, std::chrono::milliseconds(1000 / hz()),
+                    [this] { return stopping_.load(); });
     if (stopping_) break;
     if (!active_expiry_enabled_) continue;
     lk.unlock();
     // Like Redis: at most ~25% of each period spent expiring.
-    ActiveExpireCycle(250'000 / hz_);
+    ActiveExpireCycle(250'000 / hz());
     lk.lock();
+  }
+}
+
+void Engine::set_hz(int hz) { hz_.store(std::clamp(hz, 1, 500), std::memory_order_relaxed); }
+
+void Engine::ResetStats() {
+  for (auto& s : shards_) {
+    s->expired_keys.store(0, std::memory_order_relaxed);
+    s->keyspace_hits.store(0, std::memory_order_relaxed);
+    s->keyspace_misses.store(0, std::memory_order_relaxed);
   }
 }
 

@@ -94,6 +94,11 @@ class Engine {
   // shard locks itself. Returns keys expired.
   size_t ActiveExpireCycle(int64_t time_budget_us);
   void set_active_expiry(bool on) { active_expiry_enabled_.store(on); }
+  // Background cycles per second (Redis's "hz"), clamped to 1..500.
+  void set_hz(int hz);
+  int hz() const { return hz_.load(std::memory_order_relaxed); }
+  // CONFIG RESETSTAT: expired keys and keyspace hits/misses back to 0.
+  void ResetStats();
 
   // LRU clock (seconds, like Redis's 24-bit clock but 32-bit).
   uint32_t LruClock() const { return static_cast<uint32_t>(clock_->NowMs() / 1000); }
@@ -107,7 +112,7 @@ class Engine {
   std::unique_ptr<Clock> owned_clock_;
   Clock* clock_;
   ExecGate gate_;
-  int hz_;
+  std::atomic<int> hz_{10};
   std::atomic<bool> active_expiry_enabled_{true};
   std::atomic<bool> stopping_{false};
   std::mutex bg_mu_;
