@@ -46,6 +46,79 @@ std::vector<std::string_view> CommandFlagNames(uint32_t flags) {
   return out;
 }
 
+std::vector<std::string_view> KeySpecFlagNames(uint16_t flags) {
+  static constexpr std::string_view kNames[] = {
+      "RO",     "RW",     "OW",      "RM",         "access",        "update",
+      "insert", "delete", "not_key", "incomplete", "variable_flags"};
+  std::vector<std::string_view> out;
+  for (size_t i = 0; i < std::size(kNames); ++i)
+    if (flags & (1u << i)) out.push_back(kNames[i]);
+  return out;
+}
+
+bool KeySpec::Covers(CmdArgList args, int i) const {
+  int argc = static_cast<int>(args.size());
+  int first = 0;
+  switch (begin) {
+    case Begin::kIndex:
+      first = index;
+      break;
+    case Begin::kKeyword: {
+      // Forward from startfrom, or backward from argc + startfrom; keys follow the keyword.
+      int step = startfrom >= 0 ? 1 : -1;
+      for (int j = startfrom >= 0 ? startfrom : argc + startfrom; j >= 1 && j < argc; j += step) {
+        if (EqualsIgnoreCase(args[j], keyword)) {
+          first = j + 1;
+          break;
+        }
+      }
+      if (first == 0) return false;
+      break;
+    }
+    case Begin::kUnknown:
+      return false;
+  }
+  int last = 0;
+  int step = keystep > 0 ? keystep : 1;
+  switch (find) {
+    case Find::kRange:
+      if (lastkey >= 0)
+        last = first + lastkey;
+      else if (limit <= 1)
+        last = argc + lastkey;
+      else
+        last = first + ((argc - first) / limit + lastkey);
+      break;
+    case Find::kKeynum: {
+      int64_t numkeys = 0;
+      int at = first + keynumidx;
+      if (at >= argc || !ParseInt64(args[at], &numkeys) || numkeys < 0) return false;
+      first += firstkey;
+      last = first + static_cast<int>(numkeys - 1) * step;
+      break;
+    }
+    case Find::kUnknown:
+      return false;
+  }
+  return i >= first && i <= last && i < argc && (i - first) % step == 0;
+}
+
+bool CommandSpec::MovableKeys() const {
+  if (keys_fn) return true;
+  for (const KeySpec& k : key_specs)
+    if (k.begin != KeySpec::Begin::kIndex || k.find != KeySpec::Find::kRange) return true;
+  return false;
+}
+
+uint16_t CommandSpec::KeyFlagsAt(CmdArgList args, int i) const {
+  for (const KeySpec& k : key_specs) {
+    if (!k.Covers(args, i)) continue;
+    if ((k.flags & KeySpec::kVariableFlags) && key_flags_fn) return key_flags_fn(args, k.flags);
+    return k.flags;
+  }
+  return 0;
+}
+
 uint64_t CommandSpec::AllAclCategories() const {
   uint64_t bits = acl;
   if (flags & CO::kWrite) bits |= ACL::kWrite;

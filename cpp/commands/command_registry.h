@@ -5,6 +5,7 @@
 
 #include <boost/container/small_vector.hpp>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <span>
@@ -83,6 +84,128 @@ std::vector<std::string_view> AclCategoryNames(uint64_t bits);
 // Names of flags ("write", "readonly", "denyoom"...) as COMMAND INFO shows them.
 std::vector<std::string_view> CommandFlagNames(uint32_t flags);
 
+// A key spec as Redis 7.0 declares it (COMMAND INFO, COMMAND GETKEYSANDFLAGS): how to find a
+// group of keys in argv (begin_search + find_keys) and what the command does with them. Key
+// specs describe; the dispatcher locks from first/last/step (or keys_fn), which agree with them.
+//
+// Built with a chain, e.g. KS::Index(1).RW().Access().Update() (one key at argv[1]),
+// KS::Index(1).Range(-1, 2).OW().Update() (argv[1], [3], ... up to the last).
+struct KeySpec {
+  enum Flag : uint16_t {
+    kRO = 1 << 0,  // order = Redis's output order
+    kRW = 1 << 1,
+    kOW = 1 << 2,
+    kRM = 1 << 3,
+    kAccess = 1 << 4,
+    kUpdate = 1 << 5,
+    kInsert = 1 << 6,
+    kDelete = 1 << 7,
+    kNotKey = 1 << 8,
+    kIncomplete = 1 << 9,
+    kVariableFlags = 1 << 10,
+  };
+  enum class Begin : uint8_t { kIndex, kKeyword, kUnknown };
+  enum class Find : uint8_t { kRange, kKeynum, kUnknown };
+
+  uint16_t flags = 0;
+  std::string_view notes;
+  Begin begin = Begin::kIndex;
+  int index = 0;             // Begin::kIndex: argv index of the first key
+  std::string_view keyword;  // Begin::kKeyword: the token after which keys start...
+  int startfrom = 0;         // ...searched from this argv index (negative: backwards from end)
+  Find find = Find::kRange;
+  int lastkey = 0;    // Find::kRange: last key relative to the first (negative: from end)
+  int keystep = 1;    // kRange and kKeynum
+  int limit = 0;      // kRange: with lastkey -1, only 1/limit of the remaining args
+  int keynumidx = 0;  // Find::kKeynum: numkeys argument, relative to the begin
+  int firstkey = 0;   //   first key, relative to the begin
+
+  static constexpr KeySpec Index(int i) {
+    KeySpec k;
+    k.index = i;
+    return k;
+  }
+  static constexpr KeySpec Keyword(std::string_view kw, int from) {
+    KeySpec k;
+    k.begin = Begin::kKeyword;
+    k.keyword = kw;
+    k.startfrom = from;
+    return k;
+  }
+  static constexpr KeySpec Unknown() {
+    KeySpec k;
+    k.begin = Begin::kUnknown;
+    k.find = Find::kUnknown;
+    return k;
+  }
+  constexpr KeySpec Range(int last, int step = 1, int lim = 0) const {
+    KeySpec k = *this;
+    k.find = Find::kRange;
+    k.lastkey = last;
+    k.keystep = step;
+    k.limit = lim;
+    return k;
+  }
+  constexpr KeySpec Keynum(int numidx, int first, int step) const {
+    KeySpec k = *this;
+    k.find = Find::kKeynum;
+    k.keynumidx = numidx;
+    k.firstkey = first;
+    k.keystep = step;
+    return k;
+  }
+  constexpr KeySpec FindUnknown() const {
+    KeySpec k = *this;
+    k.find = Find::kUnknown;
+    return k;
+  }
+  constexpr KeySpec With(uint16_t f) const {
+    KeySpec k = *this;
+    k.flags |= f;
+    return k;
+  }
+  constexpr KeySpec RO() const { return With(kRO); }
+  constexpr KeySpec RW() const { return With(kRW); }
+  constexpr KeySpec OW() const { return With(kOW); }
+  constexpr KeySpec RM() const { return With(kRM); }
+  constexpr KeySpec Access() const { return With(kAccess); }
+  constexpr KeySpec Update() const { return With(kUpdate); }
+  constexpr KeySpec Insert() const { return With(kInsert); }
+  constexpr KeySpec Delete() const { return With(kDelete); }
+  constexpr KeySpec NotKey() const { return With(kNotKey); }
+  constexpr KeySpec Incomplete() const { return With(kIncomplete); }
+  constexpr KeySpec VariableFlags() const { return With(kVariableFlags); }
+  constexpr KeySpec Notes(std::string_view n) const {
+    KeySpec k = *this;
+    k.notes = n;
+    return k;
+  }
+
+  // Whether argv index i is one of this spec's keys (argv as the command sees it).
+  bool Covers(CmdArgList args, int i) const;
+};
+using KS = KeySpec;
+
+// Names of key spec flags ("RW", "access"...) in Redis's order.
+std::vector<std::string_view> KeySpecFlagNames(uint16_t flags);
+
+// For a key spec with kVariableFlags: the flags this argv really implies (SET k v GET: RW
+// access update; otherwise OW update), as COMMAND GETKEYSANDFLAGS reports them.
+using KeyFlagsFunction = uint16_t (*)(CmdArgList args, uint16_t declared);
+
+// COMMAND DOCS doc_flags.
+namespace DOC {
+enum : uint32_t {
+  kDeprecated = 1u << 0,
+  kSyscmd = 1u << 1,
+};
+}  // namespace DOC
+
+struct HistoryEntry {
+  std::string_view version;
+  std::string_view text;
+};
+
 struct CommandSpec {
   std::string name;  // lowercase; subcommands: the subcommand alone ("id"), see full_name
   int arity = 0;     // Redis's: N exact, -N at least N (argv[0] included)
@@ -98,6 +221,43 @@ struct CommandSpec {
   CommandHandler handler = nullptr;  // null for containers (CLIENT, CONFIG...)
   KeysFunction keys_fn = nullptr;
 
+  // COMMAND INFO / COMMAND DOCS extras, as Redis 7.0 declares them.
+  std::vector<std::string_view> tips;  // "nondeterministic_output", "request_policy:..."
+  std::vector<KeySpec> key_specs;
+  KeyFlagsFunction key_flags_fn = nullptr;  // for key specs with kVariableFlags
+  uint32_t doc_flags = 0;                   // DOC::
+  std::string_view deprecated_since;
+  std::string_view replaced_by;
+  std::vector<HistoryEntry> history;
+
+  // Chainable setters for registration tables: r.Add({...}).KeySpecs({...}).Tips({...}).
+  CommandSpec& KeySpecs(std::initializer_list<KeySpec> specs) {
+    key_specs.assign(specs);
+    return *this;
+  }
+  CommandSpec& Tips(std::initializer_list<std::string_view> t) {
+    tips.assign(t);
+    return *this;
+  }
+  CommandSpec& History(std::initializer_list<HistoryEntry> h) {
+    history.assign(h);
+    return *this;
+  }
+  CommandSpec& Deprecated(std::string_view since_version, std::string_view replacement) {
+    doc_flags |= DOC::kDeprecated;
+    deprecated_since = since_version;
+    replaced_by = replacement;
+    return *this;
+  }
+  CommandSpec& DocFlags(uint32_t f) {
+    doc_flags |= f;
+    return *this;
+  }
+  CommandSpec& KeyFlags(KeyFlagsFunction fn) {
+    key_flags_fn = fn;
+    return *this;
+  }
+
   // Filled by the registry:
   std::string full_name;  // "get" or "client|id"
   const CommandSpec* parent = nullptr;
@@ -106,6 +266,10 @@ struct CommandSpec {
   bool HasSubcommands() const { return !subcommands.empty(); }
   bool IsWrite() const { return flags & CO::kWrite; }
   uint64_t AllAclCategories() const;  // family + derived
+  // Redis's "movablekeys": keys found by a function or by a key spec that isn't index + range.
+  bool MovableKeys() const;
+  // The key spec flags of the key at argv index i (0 if no key spec covers it).
+  uint16_t KeyFlagsAt(CmdArgList args, int i) const;
 };
 
 class CommandRegistry {

@@ -436,7 +436,8 @@ void RegisterConnectionFamily(CommandRegistry& r) {
          .since = "1.0.0",
          .summary = "Ping the server",
          .complexity = "O(1)",
-         .handler = CmdPing});
+         .handler = CmdPing})
+      .Tips({"request_policy:all_shards", "response_policy:all_succeeded"});
   r.Add({.name = "echo",
          .arity = 2,
          .flags = CO::kFast | CO::kStale | CO::kLoading,
@@ -454,7 +455,10 @@ void RegisterConnectionFamily(CommandRegistry& r) {
          .since = "6.0.0",
          .summary = "Handshake with Redis",
          .complexity = "O(1)",
-         .handler = CmdHello});
+         .handler = CmdHello})
+      .History({{"6.2.0",
+                 "`protover` made optional; when called without arguments the command reports the "
+                 "current connection's context."}});
   r.Add({.name = "auth",
          .arity = -2,
          .flags = kConnFlags,
@@ -463,7 +467,8 @@ void RegisterConnectionFamily(CommandRegistry& r) {
          .since = "1.0.0",
          .summary = "Authenticate to the server",
          .complexity = "O(N) where N is the number of passwords defined for the user",
-         .handler = CmdAuth});
+         .handler = CmdAuth})
+      .History({{"6.0.0", "Added ACL style (username and password)."}});
   r.Add({.name = "quit",
          .arity = -1,
          .flags = kConnFlags,
@@ -529,7 +534,8 @@ void RegisterConnectionFamily(CommandRegistry& r) {
                       .since = "6.2.0",
                       .summary = "Returns information about the current client connection.",
                       .complexity = "O(1)",
-                      .handler = CmdClientInfo});
+                      .handler = CmdClientInfo})
+      .Tips({"nondeterministic_output"});
   r.AddSub("client", {.name = "list",
                       .arity = -2,
                       .flags = kSub | CO::kAdmin,
@@ -537,7 +543,16 @@ void RegisterConnectionFamily(CommandRegistry& r) {
                       .since = "2.4.0",
                       .summary = "Get the list of client connections",
                       .complexity = "O(N) where N is the number of client connections",
-                      .handler = CmdClientList});
+                      .handler = CmdClientList})
+      .Tips({"nondeterministic_output"})
+      .History({{"2.8.12", "Added unique client `id` field."},
+                {"5.0.0", "Added optional `TYPE` filter."},
+                {"6.0.0", "Added `user` field."},
+                {"6.2.0",
+                 "Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` "
+                 "filter."},
+                {"7.0.0", "Added `resp`, `multi-mem`, `rbs` and `rbp` fields."},
+                {"7.0.3", "Added `ssub` field."}});
   r.AddSub("client", {.name = "kill",
                       .arity = -3,
                       .flags = kSub | CO::kAdmin,
@@ -545,7 +560,14 @@ void RegisterConnectionFamily(CommandRegistry& r) {
                       .since = "2.4.0",
                       .summary = "Kill the connection of a client",
                       .complexity = "O(N) where N is the number of client connections",
-                      .handler = CmdClientKill});
+                      .handler = CmdClientKill})
+      .History({{"2.8.12", "Added new filter format."},
+                {"2.8.12", "`ID` option."},
+                {"3.2.0", "Added `master` type in for `TYPE` option."},
+                {"5.0.0",
+                 "Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward "
+                 "compatibility."},
+                {"6.2.0", "`LADDR` option."}});
   r.AddSub("client", {.name = "help",
                       .arity = 2,
                       .flags = CO::kLoading | CO::kStale,

@@ -295,8 +295,14 @@ void RegisterGenericFamily(CommandRegistry& r) {
          .group = "generic",
          .since = "1.0.0",
          .summary = "Delete a key",
-         .complexity = "O(N) where N is the number of keys that will be removed.",
-         .handler = CmdDel});
+         .complexity =
+             "O(N) where N is the number of keys that will be removed. When a key to remove "
+             "holds a value other than a string, the individual complexity for this key is "
+             "O(M) where M is the number of elements in the list, set, sorted set or hash. "
+             "Removing a single key that holds a string value is O(1).",
+         .handler = CmdDel})
+      .KeySpecs({KS::Index(1).Range(-1).RM().Delete()})
+      .Tips({"request_policy:multi_shard", "response_policy:agg_sum"});
   r.Add({.name = "unlink",
          .arity = -2,
          .flags = CO::kWrite | CO::kFast,
@@ -308,8 +314,13 @@ void RegisterGenericFamily(CommandRegistry& r) {
          .since = "4.0.0",
          .summary = "Delete a key asynchronously in another thread. Otherwise it is just as DEL, "
                     "but non blocking.",
-         .complexity = "O(1) for each key removed regardless of its size.",
-         .handler = CmdDel});
+         .complexity =
+             "O(1) for each key removed regardless of its size. Then the command does O(N) "
+             "work in a different thread in order to reclaim memory, where N is the number "
+             "of allocations the deleted objects where composed of.",
+         .handler = CmdDel})
+      .KeySpecs({KS::Index(1).Range(-1).RM().Delete()})
+      .Tips({"request_policy:multi_shard", "response_policy:agg_sum"});
   r.Add({.name = "exists",
          .arity = -2,
          .flags = CO::kReadOnly | CO::kFast,
@@ -321,7 +332,10 @@ void RegisterGenericFamily(CommandRegistry& r) {
          .since = "1.0.0",
          .summary = "Determine if a key exists",
          .complexity = "O(N) where N is the number of keys to check.",
-         .handler = CmdExists});
+         .handler = CmdExists})
+      .KeySpecs({KS::Index(1).Range(-1).RO()})
+      .Tips({"request_policy:multi_shard", "response_policy:agg_sum"})
+      .History({{"3.0.3", "Accepts multiple `key` arguments."}});
   r.Add({.name = "touch",
          .arity = -2,
          .flags = CO::kReadOnly | CO::kFast,
@@ -334,7 +348,9 @@ void RegisterGenericFamily(CommandRegistry& r) {
          .summary = "Alters the last access time of a key(s). Returns the number of existing keys "
                     "specified.",
          .complexity = "O(N) where N is the number of keys that will be touched.",
-         .handler = CmdTouch});
+         .handler = CmdTouch})
+      .KeySpecs({KS::Index(1).Range(-1).RO()})
+      .Tips({"request_policy:multi_shard", "response_policy:agg_sum"});
   r.Add({.name = "type",
          .arity = 2,
          .flags = CO::kReadOnly | CO::kFast,
@@ -346,7 +362,8 @@ void RegisterGenericFamily(CommandRegistry& r) {
          .since = "1.0.0",
          .summary = "Determine the type stored at key",
          .complexity = "O(1)",
-         .handler = CmdType});
+         .handler = CmdType})
+      .KeySpecs({KS::Index(1).RO()});
   r.Add({.name = "rename",
          .arity = 3,
          .flags = CO::kWrite,
@@ -358,7 +375,8 @@ void RegisterGenericFamily(CommandRegistry& r) {
          .since = "1.0.0",
          .summary = "Rename a key",
          .complexity = "O(1)",
-         .handler = CmdRename});
+         .handler = CmdRename})
+      .KeySpecs({KS::Index(1).RW().Access().Delete(), KS::Index(2).OW().Update()});
   r.Add({.name = "renamenx",
          .arity = 3,
          .flags = CO::kWrite | CO::kFast,
@@ -370,7 +388,11 @@ void RegisterGenericFamily(CommandRegistry& r) {
          .since = "1.0.0",
          .summary = "Rename a key, only if the new key does not exist",
          .complexity = "O(1)",
-         .handler = CmdRenameNx});
+         .handler = CmdRenameNx})
+      .KeySpecs({KS::Index(1).RW().Access().Delete(), KS::Index(2).OW().Insert()})
+      .History({{"3.2.0",
+                 "The command no longer returns an error when source and destination names are the "
+                 "same."}});
   r.Add({.name = "copy",
          .arity = -3,
          .flags = CO::kWrite | CO::kDenyOom,
@@ -383,7 +405,8 @@ void RegisterGenericFamily(CommandRegistry& r) {
          .summary = "Copy a key",
          .complexity = "O(N) worst case for collections, where N is the number of nested items. "
                        "O(1) for string values.",
-         .handler = CmdCopy});
+         .handler = CmdCopy})
+      .KeySpecs({KS::Index(1).RO().Access(), KS::Index(2).OW().Update()});
   r.Add({.name = "move",
          .arity = 3,
          .flags = CO::kWrite | CO::kFast,
@@ -395,7 +418,8 @@ void RegisterGenericFamily(CommandRegistry& r) {
          .since = "1.0.0",
          .summary = "Move a key to another database",
          .complexity = "O(1)",
-         .handler = CmdMove});
+         .handler = CmdMove})
+      .KeySpecs({KS::Index(1).RW().Access().Update()});
 
   r.Add({.name = "object",
          .arity = -2,
@@ -413,7 +437,9 @@ void RegisterGenericFamily(CommandRegistry& r) {
                       .since = "2.2.3",
                       .summary = "Inspect the internal encoding of a Redis object",
                       .complexity = "O(1)",
-                      .handler = CmdObjectEncoding});
+                      .handler = CmdObjectEncoding})
+      .KeySpecs({KS::Index(2).RO()})
+      .Tips({"nondeterministic_output"});
   r.AddSub("object", {.name = "freq",
                       .arity = 3,
                       .flags = CO::kReadOnly,
@@ -424,7 +450,9 @@ void RegisterGenericFamily(CommandRegistry& r) {
                       .since = "4.0.0",
                       .summary = "Get the logarithmic access frequency counter of a Redis object",
                       .complexity = "O(1)",
-                      .handler = CmdObjectFreq});
+                      .handler = CmdObjectFreq})
+      .KeySpecs({KS::Index(2).RO()})
+      .Tips({"nondeterministic_output"});
   r.AddSub("object", {.name = "idletime",
                       .arity = 3,
                       .flags = CO::kReadOnly,
@@ -435,7 +463,9 @@ void RegisterGenericFamily(CommandRegistry& r) {
                       .since = "2.2.3",
                       .summary = "Get the time since a Redis object was last accessed",
                       .complexity = "O(1)",
-                      .handler = CmdObjectIdletime});
+                      .handler = CmdObjectIdletime})
+      .KeySpecs({KS::Index(2).RO()})
+      .Tips({"nondeterministic_output"});
   r.AddSub("object", {.name = "refcount",
                       .arity = 3,
                       .flags = CO::kReadOnly,
@@ -446,7 +476,9 @@ void RegisterGenericFamily(CommandRegistry& r) {
                       .since = "2.2.3",
                       .summary = "Get the number of references to the value of the key",
                       .complexity = "O(1)",
-                      .handler = CmdObjectRefcount});
+                      .handler = CmdObjectRefcount})
+      .KeySpecs({KS::Index(2).RO()})
+      .Tips({"nondeterministic_output"});
   r.AddSub("object", {.name = "help",
                       .arity = 2,
                       .flags = CO::kLoading | CO::kStale,

@@ -133,7 +133,9 @@ void RegisterExpireCommands(CommandRegistry& r) {
          .since = "1.0.0",
          .summary = "Set a key's time to live in seconds",
          .complexity = "O(1)",
-         .handler = CmdExpire});
+         .handler = CmdExpire})
+      .KeySpecs({KS::Index(1).RW().Update()})
+      .History({{"7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."}});
   r.Add({.name = "pexpire",
          .arity = -3,
          .flags = kWriteFast,
@@ -145,7 +147,9 @@ void RegisterExpireCommands(CommandRegistry& r) {
          .since = "2.6.0",
          .summary = "Set a key's time to live in milliseconds",
          .complexity = "O(1)",
-         .handler = CmdPExpire});
+         .handler = CmdPExpire})
+      .KeySpecs({KS::Index(1).RW().Update()})
+      .History({{"7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."}});
   r.Add({.name = "expireat",
          .arity = -3,
          .flags = kWriteFast,
@@ -157,7 +161,9 @@ void RegisterExpireCommands(CommandRegistry& r) {
          .since = "1.2.0",
          .summary = "Set the expiration for a key as a UNIX timestamp",
          .complexity = "O(1)",
-         .handler = CmdExpireAt});
+         .handler = CmdExpireAt})
+      .KeySpecs({KS::Index(1).RW().Update()})
+      .History({{"7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."}});
   r.Add({.name = "pexpireat",
          .arity = -3,
          .flags = kWriteFast,
@@ -169,7 +175,9 @@ void RegisterExpireCommands(CommandRegistry& r) {
          .since = "2.6.0",
          .summary = "Set the expiration for a key as a UNIX timestamp specified in milliseconds",
          .complexity = "O(1)",
-         .handler = CmdPExpireAt});
+         .handler = CmdPExpireAt})
+      .KeySpecs({KS::Index(1).RW().Update()})
+      .History({{"7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."}});
   r.Add({.name = "ttl",
          .arity = 2,
          .flags = kReadFast,
@@ -181,7 +189,10 @@ void RegisterExpireCommands(CommandRegistry& r) {
          .since = "1.0.0",
          .summary = "Get the time to live for a key in seconds",
          .complexity = "O(1)",
-         .handler = CmdTtl});
+         .handler = CmdTtl})
+      .KeySpecs({KS::Index(1).RO().Access()})
+      .Tips({"nondeterministic_output"})
+      .History({{"2.8.0", "Added the -2 reply."}});
   r.Add({.name = "pttl",
          .arity = 2,
          .flags = kReadFast,
@@ -193,7 +204,10 @@ void RegisterExpireCommands(CommandRegistry& r) {
          .since = "2.6.0",
          .summary = "Get the time to live for a key in milliseconds",
          .complexity = "O(1)",
-         .handler = CmdPTtl});
+         .handler = CmdPTtl})
+      .KeySpecs({KS::Index(1).RO().Access()})
+      .Tips({"nondeterministic_output"})
+      .History({{"2.8.0", "Added the -2 reply."}});
   r.Add({.name = "expiretime",
          .arity = 2,
          .flags = kReadFast,
@@ -205,7 +219,8 @@ void RegisterExpireCommands(CommandRegistry& r) {
          .since = "7.0.0",
          .summary = "Get the expiration Unix timestamp for a key",
          .complexity = "O(1)",
-         .handler = CmdExpireTime});
+         .handler = CmdExpireTime})
+      .KeySpecs({KS::Index(1).RO().Access()});
   r.Add({.name = "pexpiretime",
          .arity = 2,
          .flags = kReadFast,
@@ -217,7 +232,8 @@ void RegisterExpireCommands(CommandRegistry& r) {
          .since = "7.0.0",
          .summary = "Get the expiration Unix timestamp for a key in milliseconds",
          .complexity = "O(1)",
-         .handler = CmdPExpireTime});
+         .handler = CmdPExpireTime})
+      .KeySpecs({KS::Index(1).RO().Access()});
   r.Add({.name = "persist",
          .arity = 2,
          .flags = kWriteFast,
@@ -229,7 +245,8 @@ void RegisterExpireCommands(CommandRegistry& r) {
          .since = "2.2.0",
          .summary = "Remove the expiration from a key",
          .complexity = "O(1)",
-         .handler = CmdPersist});
+         .handler = CmdPersist})
+      .KeySpecs({KS::Index(1).RW().Update()});
 }
 
 }  // namespace generic

@@ -269,8 +269,11 @@ void RegisterKeyspaceCommands(CommandRegistry& r) {
          .group = "generic",
          .since = "1.0.0",
          .summary = "Find all keys matching the given pattern",
-         .complexity = "O(N) with N being the number of keys in the database",
-         .handler = CmdKeys});
+         .complexity =
+             "O(N) with N being the number of keys in the database, under the assumption "
+             "that the key names in the database and the given pattern have limited length.",
+         .handler = CmdKeys})
+      .Tips({"request_policy:all_shards", "nondeterministic_output_order"});
   r.Add({.name = "scan",
          .arity = -2,
          .flags = CO::kReadOnly | CO::kGlobal,
@@ -278,8 +281,13 @@ void RegisterKeyspaceCommands(CommandRegistry& r) {
          .group = "generic",
          .since = "2.8.0",
          .summary = "Incrementally iterate the keys space",
-         .complexity = "O(1) for every call. O(N) for a complete iteration.",
-         .handler = CmdScan});
+         .complexity =
+             "O(1) for every call. O(N) for a complete iteration, including enough command "
+             "calls for the cursor to return back to 0. N is the number of elements inside "
+             "the collection.",
+         .handler = CmdScan})
+      .Tips({"nondeterministic_output", "request_policy:special"})
+      .History({{"6.0.0", "Added the `TYPE` subcommand."}});
   r.Add({.name = "randomkey",
          .arity = 1,
          .flags = CO::kReadOnly | CO::kGlobal,
@@ -288,7 +296,8 @@ void RegisterKeyspaceCommands(CommandRegistry& r) {
          .since = "1.0.0",
          .summary = "Return a random key from the keyspace",
          .complexity = "O(1)",
-         .handler = CmdRandomKey});
+         .handler = CmdRandomKey})
+      .Tips({"request_policy:all_shards", "nondeterministic_output"});
   r.Add({.name = "dbsize",
          .arity = 1,
          .flags = CO::kReadOnly | CO::kFast | CO::kGlobal,
@@ -297,7 +306,8 @@ void RegisterKeyspaceCommands(CommandRegistry& r) {
          .since = "1.0.0",
          .summary = "Return the number of keys in the selected database",
          .complexity = "O(1)",
-         .handler = CmdDbSize});
+         .handler = CmdDbSize})
+      .Tips({"request_policy:all_shards", "response_policy:agg_sum"});
   r.Add({.name = "flushdb",
          .arity = -1,
          .flags = CO::kWrite | CO::kGlobal,
@@ -306,7 +316,10 @@ void RegisterKeyspaceCommands(CommandRegistry& r) {
          .since = "1.0.0",
          .summary = "Remove all keys from the current database",
          .complexity = "O(N) where N is the number of keys in the selected database",
-         .handler = CmdFlushDb});
+         .handler = CmdFlushDb})
+      .Tips({"request_policy:all_shards", "response_policy:all_succeeded"})
+      .History({{"4.0.0", "Added the `ASYNC` flushing mode modifier."},
+                {"6.2.0", "Added the `SYNC` flushing mode modifier."}});
   r.Add({.name = "flushall",
          .arity = -1,
          .flags = CO::kWrite | CO::kGlobal,
@@ -315,7 +328,10 @@ void RegisterKeyspaceCommands(CommandRegistry& r) {
          .since = "1.0.0",
          .summary = "Remove all keys from all databases",
          .complexity = "O(N) where N is the total number of keys in all databases",
-         .handler = CmdFlushAll});
+         .handler = CmdFlushAll})
+      .Tips({"request_policy:all_shards", "response_policy:all_succeeded"})
+      .History({{"4.0.0", "Added the `ASYNC` flushing mode modifier."},
+                {"6.2.0", "Added the `SYNC` flushing mode modifier."}});
   r.Add(
       {.name = "swapdb",
        .arity = 3,

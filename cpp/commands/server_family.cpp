@@ -145,7 +145,8 @@ void RegisterServerFamily(CommandRegistry& r) {
          .since = "2.6.0",
          .summary = "Return the current server time",
          .complexity = "O(1)",
-         .handler = CmdTime});
+         .handler = CmdTime})
+      .Tips({"nondeterministic_output"});
 
   r.Add({.name = "config",
          .arity = -2,
@@ -161,7 +162,8 @@ void RegisterServerFamily(CommandRegistry& r) {
             .since = "2.0.0",
             .summary = "Get the values of configuration parameters",
             .complexity = "O(N) when N is the number of configuration parameters provided",
-            .handler = CmdConfigGet});
+            .handler = CmdConfigGet})
+      .History({{"7.0.0", "Added the ability to pass multiple pattern parameters in one call"}});
   r.AddSub("config",
            {.name = "set",
             .arity = -4,
@@ -169,7 +171,9 @@ void RegisterServerFamily(CommandRegistry& r) {
             .since = "2.0.0",
             .summary = "Set configuration parameters to the given values",
             .complexity = "O(N) when N is the number of configuration parameters provided",
-            .handler = CmdConfigSet});
+            .handler = CmdConfigSet})
+      .Tips({"request_policy:all_nodes", "response_policy:all_succeeded"})
+      .History({{"7.0.0", "Added the ability to set multiple parameters in one call."}});
   r.AddSub("config", {.name = "resetstat",
                       .arity = 2,
                       .flags = kAdminSub,

@@ -1,10 +1,9 @@
 // COMMAND [COUNT | INFO | DOCS | GETKEYS | GETKEYSANDFLAGS | LIST | HELP]: the command table as
 // Redis 7.0 describes it, derived from the registry (one source of truth).
 //
-// What the registry doesn't record is derived or left empty: key specs are generated from
-// first/last/step (one "index" + "range" spec; RO/RW flags from readonly/write), commands with
-// a custom key function carry the "movablekeys" flag, command tips are empty, DOCS has summary,
-// since, group and complexity (no argument lists or history).
+// Tips, key specs, doc flags and history come from the registry as each family declares them
+// (Redis 7.0.15's facts); "movablekeys" is derived (a key function or a key spec that isn't
+// index + range). GETKEYSANDFLAGS takes each key's flags from the key spec covering it.
 #include <algorithm>
 
 #include "commands/command_context.h"
@@ -49,7 +48,7 @@ int FlagRank(std::string_view f) {
 
 std::vector<std::string_view> FlagsOf(const CommandSpec& spec) {
   std::vector<std::string_view> flags = CommandFlagNames(spec.flags);
-  if (spec.keys_fn) flags.push_back("movablekeys");
+  if (spec.MovableKeys()) flags.push_back("movablekeys");
   std::stable_sort(flags.begin(), flags.end(),
                    [](auto a, auto b) { return FlagRank(a) < FlagRank(b); });
   return flags;
@@ -57,42 +56,78 @@ std::vector<std::string_view> FlagsOf(const CommandSpec& spec) {
 
 bool HasKeys(const CommandSpec& spec) { return spec.first_key > 0 || spec.keys_fn; }
 
-// Access flags of the generated key spec.
-std::vector<std::string_view> KeySpecFlags(const CommandSpec& spec) {
-  if (spec.flags & CO::kReadOnly) return {"RO", "access"};
-  if (spec.flags & CO::kWrite) return {"RW", "update"};
-  return {"RW", "access"};
+void SendFlagSet(const std::vector<std::string_view>& names, protocol::ReplyBuilder& rb) {
+  rb.StartSet(names.size());
+  for (auto n : names) rb.SendSimple(n);
 }
 
-void SendKeySpecs(const CommandSpec& spec, protocol::ReplyBuilder& rb) {
-  // Key specs and subcommands are sets in RESP3, as Redis sends them.
-  if (spec.first_key <= 0) return rb.StartSet(0);
-  rb.StartSet(1);
-  rb.StartMap(3);
+// One key spec: a map of [notes,] flags, begin_search and find_keys (Redis's field order).
+void SendKeySpec(const KeySpec& ks, protocol::ReplyBuilder& rb) {
+  rb.StartMap(ks.notes.empty() ? 3 : 4);
+  if (!ks.notes.empty()) {
+    rb.SendBulk("notes");
+    rb.SendBulk(ks.notes);
+  }
   rb.SendBulk("flags");
-  auto flags = KeySpecFlags(spec);
-  rb.StartSet(flags.size());
-  for (auto f : flags) rb.SendSimple(f);
+  SendFlagSet(KeySpecFlagNames(ks.flags), rb);
   rb.SendBulk("begin_search");
   rb.StartMap(2);
   rb.SendBulk("type");
-  rb.SendBulk("index");
-  rb.SendBulk("spec");
-  rb.StartMap(1);
-  rb.SendBulk("index");
-  rb.SendLong(spec.first_key);
+  switch (ks.begin) {
+    case KeySpec::Begin::kIndex:
+      rb.SendBulk("index");
+      rb.SendBulk("spec");
+      rb.StartMap(1);
+      rb.SendBulk("index");
+      rb.SendLong(ks.index);
+      break;
+    case KeySpec::Begin::kKeyword:
+      rb.SendBulk("keyword");
+      rb.SendBulk("spec");
+      rb.StartMap(2);
+      rb.SendBulk("keyword");
+      rb.SendBulk(ks.keyword);
+      rb.SendBulk("startfrom");
+      rb.SendLong(ks.startfrom);
+      break;
+    case KeySpec::Begin::kUnknown:
+      rb.SendBulk("unknown");
+      rb.SendBulk("spec");
+      rb.StartMap(0);
+      break;
+  }
   rb.SendBulk("find_keys");
   rb.StartMap(2);
   rb.SendBulk("type");
-  rb.SendBulk("range");
-  rb.SendBulk("spec");
-  rb.StartMap(3);
-  rb.SendBulk("lastkey");
-  rb.SendLong(spec.last_key < 0 ? spec.last_key : spec.last_key - spec.first_key);
-  rb.SendBulk("keystep");
-  rb.SendLong(spec.key_step > 0 ? spec.key_step : 1);
-  rb.SendBulk("limit");
-  rb.SendLong(0);
+  switch (ks.find) {
+    case KeySpec::Find::kRange:
+      rb.SendBulk("range");
+      rb.SendBulk("spec");
+      rb.StartMap(3);
+      rb.SendBulk("lastkey");
+      rb.SendLong(ks.lastkey);
+      rb.SendBulk("keystep");
+      rb.SendLong(ks.keystep);
+      rb.SendBulk("limit");
+      rb.SendLong(ks.limit);
+      break;
+    case KeySpec::Find::kKeynum:
+      rb.SendBulk("keynum");
+      rb.SendBulk("spec");
+      rb.StartMap(3);
+      rb.SendBulk("keynumidx");
+      rb.SendLong(ks.keynumidx);
+      rb.SendBulk("firstkey");
+      rb.SendLong(ks.firstkey);
+      rb.SendBulk("keystep");
+      rb.SendLong(ks.keystep);
+      break;
+    case KeySpec::Find::kUnknown:
+      rb.SendBulk("unknown");
+      rb.SendBulk("spec");
+      rb.StartMap(0);
+      break;
+  }
 }
 
 // The 10-element COMMAND entry: name, arity, flags, first key, last key, step, ACL categories,
@@ -101,9 +136,7 @@ void SendCommandInfo(const CommandSpec& spec, protocol::ReplyBuilder& rb) {
   rb.StartArray(10);
   rb.SendBulk(spec.full_name);
   rb.SendLong(spec.arity);
-  auto flags = FlagsOf(spec);
-  rb.StartSet(flags.size());
-  for (auto f : flags) rb.SendSimple(f);
+  SendFlagSet(FlagsOf(spec), rb);
   rb.SendLong(spec.first_key);
   rb.SendLong(spec.last_key);
   rb.SendLong(spec.first_key > 0 ? (spec.key_step > 0 ? spec.key_step : 1) : 0);
@@ -113,15 +146,23 @@ void SendCommandInfo(const CommandSpec& spec, protocol::ReplyBuilder& rb) {
   auto cats = AclCategoryNames(acl);
   rb.StartSet(cats.size());
   for (auto c : cats) rb.SendSimple("@" + std::string(c));
-  rb.StartSet(0);  // tips
-  SendKeySpecs(spec, rb);
-  rb.StartSet(spec.subcommands.size());
+  // Tips and key specs are sets in RESP3; subcommands an array, or an empty set when none.
+  rb.StartSet(spec.tips.size());
+  for (auto t : spec.tips) rb.SendBulk(t);
+  rb.StartSet(spec.key_specs.size());
+  for (const KeySpec& ks : spec.key_specs) SendKeySpec(ks, rb);
+  if (!spec.HasSubcommands()) return rb.StartSet(0);
+  rb.StartArray(spec.subcommands.size());
   for (auto& [name, sub] : spec.subcommands) SendCommandInfo(*sub, rb);
 }
 
 void SendCommandDocs(const CommandSpec& spec, protocol::ReplyBuilder& rb) {
   bool subs = spec.HasSubcommands();
-  rb.StartMap(4 + (subs ? 1 : 0));
+  std::vector<std::string_view> doc_flags;
+  if (spec.doc_flags & DOC::kDeprecated) doc_flags.push_back("deprecated");
+  if (spec.doc_flags & DOC::kSyscmd) doc_flags.push_back("syscmd");
+  rb.StartMap(4 + !doc_flags.empty() + !spec.deprecated_since.empty() + !spec.replaced_by.empty() +
+              !spec.history.empty() + subs);
   rb.SendBulk("summary");
   rb.SendBulk(spec.summary);
   rb.SendBulk("since");
@@ -130,6 +171,27 @@ void SendCommandDocs(const CommandSpec& spec, protocol::ReplyBuilder& rb) {
   rb.SendBulk(spec.group);
   rb.SendBulk("complexity");
   rb.SendBulk(spec.complexity);
+  if (!doc_flags.empty()) {
+    rb.SendBulk("doc_flags");
+    SendFlagSet(doc_flags, rb);
+  }
+  if (!spec.deprecated_since.empty()) {
+    rb.SendBulk("deprecated_since");
+    rb.SendBulk(spec.deprecated_since);
+  }
+  if (!spec.replaced_by.empty()) {
+    rb.SendBulk("replaced_by");
+    rb.SendBulk(spec.replaced_by);
+  }
+  if (!spec.history.empty()) {  // a set of [version, text] pairs in RESP3
+    rb.SendBulk("history");
+    rb.StartSet(spec.history.size());
+    for (const HistoryEntry& h : spec.history) {
+      rb.StartArray(2);
+      rb.SendBulk(h.version);
+      rb.SendBulk(h.text);
+    }
+  }
   if (subs) {
     rb.SendBulk("subcommands");
     rb.StartMap(spec.subcommands.size());
@@ -245,13 +307,12 @@ void CmdCommandGetKeysAndFlags(CmdArgList args, CommandContext& ctx) {
   const CommandSpec* spec = nullptr;
   KeyIndexes keys;
   if (!ExtractKeys(args, ctx, &spec, &keys)) return;
-  auto flags = KeySpecFlags(*spec);
+  CmdArgList cmd = args.subspan(2);
   ctx.rb.StartArray(keys.size());
   for (int i : keys) {
     ctx.rb.StartArray(2);
-    ctx.rb.SendBulk(args[2 + i]);
-    ctx.rb.StartSet(flags.size());
-    for (auto f : flags) ctx.rb.SendSimple(f);
+    ctx.rb.SendBulk(cmd[i]);
+    SendFlagSet(KeySpecFlagNames(spec->KeyFlagsAt(cmd, i)), ctx.rb);
   }
 }
 
@@ -345,7 +406,8 @@ void RegisterCommandCommand(CommandRegistry& r) {
          .since = "2.8.13",
          .summary = "Get array of Redis command details",
          .complexity = "O(N) where N is the total number of Redis commands",
-         .handler = CmdCommand});
+         .handler = CmdCommand})
+      .Tips({"nondeterministic_output_order"});
   r.AddSub("command", {.name = "count",
                        .arity = 2,
                        .flags = kFlags,
@@ -355,15 +417,17 @@ void RegisterCommandCommand(CommandRegistry& r) {
                        .complexity = "O(1)",
                        .handler = CmdCommandCount});
   r.AddSub(
-      "command",
-      {.name = "info",
-       .arity = -2,
-       .flags = kFlags,
-       .acl = ACL::kConnection,
-       .since = "2.8.13",
-       .summary = "Get array of specific Redis command details, or all when no argument is given.",
-       .complexity = "O(N) where N is the number of commands to look up",
-       .handler = CmdCommandInfo});
+       "command",
+       {.name = "info",
+        .arity = -2,
+        .flags = kFlags,
+        .acl = ACL::kConnection,
+        .since = "2.8.13",
+        .summary = "Get array of specific Redis command details, or all when no argument is given.",
+        .complexity = "O(N) where N is the number of commands to look up",
+        .handler = CmdCommandInfo})
+      .Tips({"nondeterministic_output_order"})
+      .History({{"7.0.0", "Allowed to be called with no argument to get info on all commands."}});
   r.AddSub("command", {.name = "docs",
                        .arity = -2,
                        .flags = kFlags,
@@ -371,7 +435,8 @@ void RegisterCommandCommand(CommandRegistry& r) {
                        .since = "7.0.0",
                        .summary = "Get array of specific Redis command documentation",
                        .complexity = "O(N) where N is the number of commands to look up",
-                       .handler = CmdCommandDocs});
+                       .handler = CmdCommandDocs})
+      .Tips({"nondeterministic_output_order"});
   r.AddSub("command", {.name = "getkeys",
                        .arity = -4,
                        .flags = kFlags,
@@ -395,7 +460,8 @@ void RegisterCommandCommand(CommandRegistry& r) {
                        .since = "7.0.0",
                        .summary = "Get an array of Redis command names",
                        .complexity = "O(N) where N is the total number of Redis commands",
-                       .handler = CmdCommandList});
+                       .handler = CmdCommandList})
+      .Tips({"nondeterministic_output_order"});
   r.AddSub("command", {.name = "help",
                        .arity = 2,
                        .flags = kFlags,

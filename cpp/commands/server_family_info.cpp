@@ -196,8 +196,8 @@ void ServerSection(InfoWriter& w, CommandContext& ctx) {
   w.Field("server_time_usec", ctx.engine.clock().NowUs());
   w.Field("uptime_in_seconds", uptime);
   w.Field("uptime_in_days", uptime / 86400);
-  w.Field("hz", 10);
-  w.Field("configured_hz", 10);
+  w.Field("hz", ctx.engine.hz());
+  w.Field("configured_hz", ctx.engine.hz());
   w.Field("lru_clock", static_cast<int64_t>(ctx.engine.LruClock() & 0xFFFFFF));
   w.Field("executable", server.executable);
   w.Field("config_file", server.config_file);
@@ -432,7 +432,9 @@ void RegisterInfoCommand(CommandRegistry& r) {
          .since = "1.0.0",
          .summary = "Get information and statistics about the server",
          .complexity = "O(1)",
-         .handler = CmdInfo});
+         .handler = CmdInfo})
+      .Tips({"nondeterministic_output", "request_policy:all_shards", "response_policy:special"})
+      .History({{"7.0.0", "Added support for taking multiple section arguments."}});
 }
 
 }  // namespace fincache

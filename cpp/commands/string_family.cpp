@@ -315,6 +315,14 @@ void CmdSet(CmdArgList args, CommandContext& ctx) {
   ctx.rb.SendNull();
 }
 
+// SET's key flags for COMMAND GETKEYSANDFLAGS: with a GET argument anywhere after the value
+// it reads too (RW access update), otherwise it overwrites (OW update).
+uint16_t SetKeyFlags(CmdArgList args, uint16_t /*declared*/) {
+  for (size_t i = 3; i < args.size(); ++i)
+    if (EqualsIgnoreCase(args[i], "get")) return KS::kRW | KS::kAccess | KS::kUpdate;
+  return KS::kOW | KS::kUpdate;
+}
+
 // SETNX key value -> integer: 1 if set, 0 if the key already existed
 void CmdSetNx(CmdArgList args, CommandContext& ctx) {
   Db db = ctx.db();
@@ -494,7 +502,7 @@ void RegisterStringFamily(CommandRegistry& r) {
   constexpr uint64_t kStr = ACL::kString;
   auto add = [&r](std::string_view name, int arity, uint32_t flags, int first, int last, int step,
                   std::string_view since, std::string_view summary, std::string_view complexity,
-                  CommandHandler handler) {
+                  CommandHandler handler) -> CommandSpec& {
     CommandSpec spec;
     spec.name = std::string(name);
     spec.arity = arity;
@@ -508,68 +516,102 @@ void RegisterStringFamily(CommandRegistry& r) {
     spec.summary = summary;
     spec.complexity = complexity;
     spec.handler = handler;
-    r.Add(std::move(spec));
+    return r.Add(std::move(spec));
   };
   constexpr uint32_t kW = CO::kWrite;
   constexpr uint32_t kR = CO::kReadOnly;
   constexpr uint32_t kOom = CO::kDenyOom;
   constexpr uint32_t kF = CO::kFast;
 
-  add("get", 2, kR | kF, 1, 1, 1, "1.0.0", "Get the value of a key", "O(1)", CmdGet);
-  add("set", -3, kW | kOom, 1, 1, 1, "1.0.0", "Set the string value of a key", "O(1)", CmdSet);
+  add("get", 2, kR | kF, 1, 1, 1, "1.0.0", "Get the value of a key", "O(1)", CmdGet)
+      .KeySpecs({KS::Index(1).RO().Access()});
+  add("set", -3, kW | kOom, 1, 1, 1, "1.0.0", "Set the string value of a key", "O(1)", CmdSet)
+      .KeySpecs({KS::Index(1).RW().Access().Update().VariableFlags().Notes(
+          "RW and ACCESS due to the optional `GET` argument")})
+      .History({{"2.6.12", "Added the `EX`, `PX`, `NX` and `XX` options."},
+                {"6.0.0", "Added the `KEEPTTL` option."},
+                {"6.2.0", "Added the `GET`, `EXAT` and `PXAT` option."},
+                {"7.0.0", "Allowed the `NX` and `GET` options to be used together."}})
+      .KeyFlags(SetKeyFlags);
   add("setnx", 3, kW | kOom | kF, 1, 1, 1, "1.0.0",
-      "Set the value of a key, only if the key does not exist", "O(1)", CmdSetNx);
+      "Set the value of a key, only if the key does not exist", "O(1)", CmdSetNx)
+      .KeySpecs({KS::Index(1).OW().Insert()});
   add("setex", 4, kW | kOom, 1, 1, 1, "2.0.0", "Set the value and expiration of a key", "O(1)",
-      CmdSetEx<ExpireUnit::kSeconds>);
+      CmdSetEx<ExpireUnit::kSeconds>)
+      .KeySpecs({KS::Index(1).OW().Update()});
   add("psetex", 4, kW | kOom, 1, 1, 1, "2.6.0",
       "Set the value and expiration in milliseconds of a key", "O(1)",
-      CmdSetEx<ExpireUnit::kMillis>);
+      CmdSetEx<ExpireUnit::kMillis>)
+      .KeySpecs({KS::Index(1).OW().Update()});
   add("mget", -2, kR | kF, 1, -1, 1, "1.0.0", "Get the values of all the given keys",
-      "O(N) where N is the number of keys to retrieve.", CmdMGet);
+      "O(N) where N is the number of keys to retrieve.", CmdMGet)
+      .KeySpecs({KS::Index(1).Range(-1).RO().Access()})
+      .Tips({"request_policy:multi_shard"});
   add("mset", -3, kW | kOom, 1, -1, 2, "1.0.1", "Set multiple keys to multiple values",
-      "O(N) where N is the number of keys to set.", CmdMSet);
+      "O(N) where N is the number of keys to set.", CmdMSet)
+      .KeySpecs({KS::Index(1).Range(-1, 2).OW().Update()})
+      .Tips({"request_policy:multi_shard", "response_policy:all_succeeded"});
   add("msetnx", -3, kW | kOom, 1, -1, 2, "1.0.1",
       "Set multiple keys to multiple values, only if none of the keys exist",
-      "O(N) where N is the number of keys to set.", CmdMSetNx);
+      "O(N) where N is the number of keys to set.", CmdMSetNx)
+      .KeySpecs({KS::Index(1).Range(-1, 2).OW().Insert()})
+      .Tips({"request_policy:multi_shard", "response_policy:agg_min"});
   add("getset", 3, kW | kOom | kF, 1, 1, 1, "1.0.0",
-      "Set the string value of a key and return its old value", "O(1)", CmdGetSet);
+      "Set the string value of a key and return its old value", "O(1)", CmdGetSet)
+      .KeySpecs({KS::Index(1).RW().Access().Update()})
+      .Deprecated("6.2.0", "`SET` with the `!GET` argument");
   add("getdel", 2, kW | kF, 1, 1, 1, "6.2.0", "Get the value of a key and delete the key", "O(1)",
-      CmdGetDel);
+      CmdGetDel)
+      .KeySpecs({KS::Index(1).RW().Access().Delete()});
   add("getex", -2, kW | kF, 1, 1, 1, "6.2.0",
-      "Get the value of a key and optionally set its expiration", "O(1)", CmdGetEx);
+      "Get the value of a key and optionally set its expiration", "O(1)", CmdGetEx)
+      .KeySpecs(
+          {KS::Index(1).RW().Access().Update().Notes("RW and UPDATE because it changes the TTL")});
   add("append", 3, kW | kOom | kF, 1, 1, 1, "2.0.0", "Append a value to a key",
       "O(1). The amortized time complexity is O(1) assuming the appended value is small and the "
       "already present value is of any size, since the dynamic string library used by Redis "
       "will double the free space available on every reallocation.",
-      CmdAppend);
+      CmdAppend)
+      .KeySpecs({KS::Index(1).RW().Insert()});
   add("strlen", 2, kR | kF, 1, 1, 1, "2.2.0", "Get the length of the value stored in a key", "O(1)",
-      CmdStrLen);
+      CmdStrLen)
+      .KeySpecs({KS::Index(1).RO()});
   constexpr std::string_view kGetRangeComplexity =
       "O(N) where N is the length of the returned string. The complexity is ultimately "
       "determined by the returned length, but because creating a substring from an existing "
       "string is very cheap, it can be considered O(1) for small strings.";
   add("getrange", 4, kR, 1, 1, 1, "2.4.0", "Get a substring of the string stored at a key",
-      kGetRangeComplexity, CmdGetRange);
+      kGetRangeComplexity, CmdGetRange)
+      .KeySpecs({KS::Index(1).RO().Access()});
   add("substr", 4, kR, 1, 1, 1, "1.0.0", "Get a substring of the string stored at a key",
-      kGetRangeComplexity, CmdGetRange);
+      kGetRangeComplexity, CmdGetRange)
+      .KeySpecs({KS::Index(1).RO().Access()})
+      .Deprecated("2.0.0", "`GETRANGE`");
   add("setrange", 4, kW | kOom, 1, 1, 1, "2.2.0",
       "Overwrite part of a string at key starting at the specified offset",
       "O(1), not counting the time taken to copy the new string in place. Usually, this string "
       "is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M "
       "being the length of the value argument.",
-      CmdSetRange);
+      CmdSetRange)
+      .KeySpecs({KS::Index(1).RW().Update()});
   add("incr", 2, kW | kOom | kF, 1, 1, 1, "1.0.0", "Increment the integer value of a key by one",
-      "O(1)", CmdIncr);
+      "O(1)", CmdIncr)
+      .KeySpecs({KS::Index(1).RW().Access().Update()});
   add("decr", 2, kW | kOom | kF, 1, 1, 1, "1.0.0", "Decrement the integer value of a key by one",
-      "O(1)", CmdDecr);
+      "O(1)", CmdDecr)
+      .KeySpecs({KS::Index(1).RW().Access().Update()});
   add("incrby", 3, kW | kOom | kF, 1, 1, 1, "1.0.0",
-      "Increment the integer value of a key by the given amount", "O(1)", CmdIncrBy);
+      "Increment the integer value of a key by the given amount", "O(1)", CmdIncrBy)
+      .KeySpecs({KS::Index(1).RW().Access().Update()});
   add("decrby", 3, kW | kOom | kF, 1, 1, 1, "1.0.0",
-      "Decrement the integer value of a key by the given number", "O(1)", CmdDecrBy);
+      "Decrement the integer value of a key by the given number", "O(1)", CmdDecrBy)
+      .KeySpecs({KS::Index(1).RW().Access().Update()});
   add("incrbyfloat", 3, kW | kOom | kF, 1, 1, 1, "2.6.0",
-      "Increment the float value of a key by the given amount", "O(1)", CmdIncrByFloat);
+      "Increment the float value of a key by the given amount", "O(1)", CmdIncrByFloat)
+      .KeySpecs({KS::Index(1).RW().Access().Update()});
   add("lcs", -3, kR, 1, 2, 1, "7.0.0", "Find longest common substring",
-      "O(N*M) where N and M are the lengths of s1 and s2, respectively", CmdLcs);
+      "O(N*M) where N and M are the lengths of s1 and s2, respectively", CmdLcs)
+      .KeySpecs({KS::Index(1).Range(1).RO().Access()});
 }
 
 }  // namespace fincache
