@@ -9,6 +9,7 @@ from diffutil import (  # noqa: F401 (fixtures)
     Probe,
     S,
     command_info,
+    command_info_except,
     diff,
     docs_fields,
     info_text,
@@ -120,6 +121,19 @@ FAMILY = ["get", "set", "incrbyfloat", "mset", "lcs", "del", "exists", "expire",
           "command", "time", "dbsize", "getex", "copy", "move", "rename", "keys", "randomkey", "reset",
           "quit", "touch", "persist", "ttl", "type", "unlink", "append", "setrange", "getrange"]
 
+# Documented differences in COMMAND INFO's subcommand lists (everything else of these containers,
+# and every subcommand both have, is compared exactly):
+# - subcommands Redis 7.0.15 has and FinCache doesn't implement yet (client tracking/caching,
+#   pause/unpause, reply, unblock, no-evict; CONFIG REWRITE): later issues;
+KNOWN_MISSING_SUBCOMMANDS = {
+    "client|caching", "client|getredir", "client|no-evict", "client|pause", "client|reply",
+    "client|tracking", "client|trackinginfo", "client|unblock", "client|unpause",
+    "config|rewrite",
+}
+# - CLIENT SETINFO is Redis 7.2's; FinCache keeps it because redis-py >= 5 sends it on connect.
+KNOWN_EXTRA_SUBCOMMANDS = {"client|setinfo"}
+container_info = command_info_except(KNOWN_MISSING_SUBCOMMANDS, KNOWN_EXTRA_SUBCOMMANDS)
+
 CASES = {
     # ---- COMMAND ----
     "command_count_consistent": [Probe("COMMAND COUNT == len(COMMAND LIST)", command_count_matches_list)],
@@ -217,7 +231,8 @@ CASES = {
 for _name in FAMILY + ["setnx", "setex", "psetex", "msetnx", "getset", "getdel", "strlen", "incr", "decr",
                        "incrby", "decrby", "renamenx", "pexpire", "expireat", "pexpireat", "pttl", "expiretime",
                        "pexpiretime", "mget", "flushdb"]:
-    CASES[f"command_info_{_name}"] = [S(["COMMAND", "INFO", _name], command_info)]
+    cmp = container_info if _name in ("client", "config") else command_info
+    CASES[f"command_info_{_name}"] = [S(["COMMAND", "INFO", _name], cmp)]
     CASES[f"command_docs_{_name}"] = [S(["COMMAND", "DOCS", _name], docs_fields(
         "summary", "since", "group", "complexity", "doc_flags", "deprecated_since", "replaced_by"))]
 
