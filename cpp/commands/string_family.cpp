@@ -155,7 +155,9 @@ struct SetResult {
 OpResult<SetResult> OpSet(Db& db, std::string_view key, std::string_view value,
                           const SetParams& p) {
   SetResult r;
-  Entry* e = p.get_old ? db.FindRead(key) : db.Find(key);
+  // Redis: SET ... GET reads the old value with lookupKeyRead (stats), and every SET looks the
+  // key up with lookupKeyWrite (lazy expiry + LRU touch, also when NX/XX then refuse).
+  Entry* e = p.get_old ? db.FindRead(key) : db.FindWrite(key);
   if (e && p.get_old) {
     if (!e->value.is_string()) return OpStatus::kWrongType;
     r.old = e->value.str();
@@ -178,10 +180,11 @@ OpResult<SetResult> OpSet(Db& db, std::string_view key, std::string_view value,
 bool OpMSet(Db& db, CmdArgList args, bool nx) {
   if (nx) {
     for (size_t i = 1; i < args.size(); i += 2)
-      if (db.Find(args[i])) return false;
+      if (db.FindWrite(args[i])) return false;
   }
   for (size_t i = 1; i + 1 < args.size(); i += 2) {
-    Entry* e = db.FindOrInsert(args[i]).first;
+    Entry* e = db.FindWrite(args[i]);  // an existing key is touched (setKey's lookupKeyWrite)
+    if (!e) e = db.FindOrInsert(args[i]).first;
     e->value = Value::String(args[i + 1]);
     db.SetExpire(e, 0);
   }
@@ -190,7 +193,7 @@ bool OpMSet(Db& db, CmdArgList args, bool nx) {
 
 // INCRBY and friends: the new value. The TTL is kept.
 OpResult<int64_t> OpIncrBy(Db& db, std::string_view key, int64_t incr) {
-  Entry* e = db.Find(key);
+  Entry* e = db.FindWrite(key);
   int64_t cur = 0;
   if (e) {
     if (!e->value.is_string()) return OpStatus::kWrongType;
@@ -208,7 +211,7 @@ OpResult<int64_t> OpIncrBy(Db& db, std::string_view key, int64_t incr) {
 
 // INCRBYFLOAT: the new value's text (Redis's long double formatting). The TTL is kept.
 OpResult<std::string> OpIncrByFloat(Db& db, std::string_view key, std::string_view incr_arg) {
-  Entry* e = db.Find(key);
+  Entry* e = db.FindWrite(key);
   long double cur = 0;
   long double incr;
   if (e) {
@@ -229,7 +232,7 @@ OpResult<std::string> OpIncrByFloat(Db& db, std::string_view key, std::string_vi
 
 // APPEND: the new length.
 OpResult<int64_t> OpAppend(Db& db, std::string_view key, std::string_view tail, int64_t max_len) {
-  Entry* e = db.Find(key);
+  Entry* e = db.FindWrite(key);
   if (!e) {
     e = db.FindOrInsert(key).first;
     e->value = Value::String(tail);  // a new key gets the argument's own encoding
@@ -246,7 +249,7 @@ OpResult<int64_t> OpAppend(Db& db, std::string_view key, std::string_view tail, 
 // SETRANGE: the new length (offset already checked >= 0).
 OpResult<int64_t> OpSetRange(Db& db, std::string_view key, int64_t offset, std::string_view value,
                              int64_t max_len) {
-  Entry* e = db.Find(key);
+  Entry* e = db.FindWrite(key);
   if (e && !e->value.is_string()) return OpStatus::kWrongType;
   // Writing nothing changes nothing and creates nothing.
   if (value.empty()) return e ? static_cast<int64_t>(e->value.str().size()) : 0;
