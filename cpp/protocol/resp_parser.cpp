@@ -12,6 +12,8 @@
 #include <cstring>
 #include <utility>
 
+#include "common/strings.h"
+
 namespace fincache::protocol {
 namespace {
 
@@ -62,36 +64,6 @@ char DoubleQuoteEscape(char c) {
     default:
       return c;
   }
-}
-
-// Redis string2ll: optional '-', then digits without leading zeros ("0" alone is fine, "-0" is
-// not), nothing else, within int64 range.
-bool ParseStrictInt64(std::string_view s, int64_t* out) {
-  if (s.empty() || s.size() >= 21) return false;
-  if (s == "0") {
-    *out = 0;
-    return true;
-  }
-  size_t i = 0;
-  const bool negative = s[0] == '-';
-  if (negative && ++i == s.size()) return false;
-  if (s[i] < '1' || s[i] > '9') return false;
-  uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    const uint64_t digit = static_cast<uint64_t>(s[i] - '0');
-    if (v > (UINT64_MAX - digit) / 10) return false;
-    v = v * 10 + digit;
-  }
-  constexpr uint64_t kMaxMagnitude = static_cast<uint64_t>(INT64_MAX);
-  if (negative) {
-    if (v > kMaxMagnitude + 1) return false;
-    *out = v == kMaxMagnitude + 1 ? INT64_MIN : -static_cast<int64_t>(v);
-  } else {
-    if (v > kMaxMagnitude) return false;
-    *out = static_cast<int64_t>(v);
-  }
-  return true;
 }
 
 // Redis builds this text with "%c" into a C string and then maps '\r' and '\n' to spaces, so a
@@ -314,7 +286,7 @@ RespParser::Status RespParser::Parse(std::string_view in, size_t* consumed) {
           return Fail("Protocol error: too big mbulk count string", pos, consumed);
         }
         int64_t count = 0;
-        if (!ParseStrictInt64(line.substr(1), &count) || count > INT_MAX) {
+        if (!ParseInt64(line.substr(1), &count) || count > INT_MAX) {
           return Fail("Protocol error: invalid multibulk length", pos, consumed);
         }
         if (count > kMaxUnauthMultibulkLen && !authenticated_) {
@@ -343,8 +315,7 @@ RespParser::Status RespParser::Parse(std::string_view in, size_t* consumed) {
         const char first = line.empty() ? '\r' : line[0];
         if (first != '$') return Fail(ExpectedDollarError(first), pos, consumed);
         int64_t len = 0;
-        if (!ParseStrictInt64(line.substr(1), &len) || len < 0 ||
-            len > limits_->proto_max_bulk_len) {
+        if (!ParseInt64(line.substr(1), &len) || len < 0 || len > limits_->proto_max_bulk_len) {
           return Fail("Protocol error: invalid bulk length", pos, consumed);
         }
         if (len > kMaxUnauthBulkLen && !authenticated_) {
