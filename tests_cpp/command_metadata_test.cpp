@@ -2,6 +2,7 @@
 // checking that tips, key specs and doc extras agree with the flags and key positions, the
 // reply shapes of COMMAND INFO / DOCS / GETKEYSANDFLAGS (RESP2 and RESP3), and key spec
 // matching (KeySpec::Covers) for every begin_search / find_keys kind.
+#include <functional>
 #include <set>
 
 #include "command_test_base.h"
@@ -173,6 +174,60 @@ TEST_F(CommandMetadataTest, KeySpecsAgreeWithFlagsAndPositions) {
   }
 }
 
+// DOCS arguments: key arguments point at existing key specs and every key spec is pointed at;
+// only key arguments carry a key_spec_index; groups (oneof/block) and only they have children.
+TEST_F(CommandMetadataTest, ArgumentsAgreeWithKeySpecs) {
+  for (const CommandSpec* s : AllSpecs()) {
+    SCOPED_TRACE(s->full_name);
+    std::set<int> referenced;
+    std::function<void(const std::vector<ArgSpec>&)> walk = [&](const std::vector<ArgSpec>& args) {
+      for (const ArgSpec& a : args) {
+        EXPECT_FALSE(a.name.empty());
+        EXPECT_EQ(a.type == "key", a.key_spec_index >= 0) << a.name;
+        if (a.key_spec_index >= 0) {
+          EXPECT_LT(a.key_spec_index, static_cast<int>(s->key_specs.size())) << a.name;
+          referenced.insert(a.key_spec_index);
+        }
+        EXPECT_EQ(a.type == "oneof" || a.type == "block", !a.args.empty()) << a.name;
+        if (a.type == "pure-token") EXPECT_FALSE(a.token.empty()) << a.name;
+        if (!a.since.empty()) EXPECT_TRUE(ValidVersion(a.since)) << a.name;
+        walk(a.args);
+      }
+    };
+    walk(s->arguments);
+    EXPECT_EQ(referenced.size(), s->key_specs.size());
+    // A command taking no arguments beyond its name (and subcommand) documents none.
+    int fixed = s->parent ? 2 : 1;
+    if (s->arity == fixed) EXPECT_TRUE(s->arguments.empty());
+  }
+}
+
+TEST_F(CommandMetadataTest, ArgSpecSyntax) {
+  std::vector<ArgSpec> args;
+  ASSERT_TRUE(ParseArgSpecs(
+      "key/key#0 yes/no/string=SKIPME? ip:port/string~2.8.12 "
+      "cond/oneof^7.0.0?[nx/pure-token=NX xx/pure-token=XX] kv/block*[k/key#0 v/string]",
+      &args));
+  ASSERT_EQ(args.size(), 5u);
+  EXPECT_EQ(args[0].key_spec_index, 0);
+  EXPECT_EQ(args[1].name, "yes/no");
+  EXPECT_EQ(args[1].type, "string");
+  EXPECT_EQ(args[1].token, "SKIPME");
+  EXPECT_EQ(args[1].flags, ArgSpec::kOptional);
+  EXPECT_EQ(args[2].name, "ip:port");
+  EXPECT_EQ(args[2].deprecated_since, "2.8.12");
+  EXPECT_EQ(args[3].since, "7.0.0");
+  ASSERT_EQ(args[3].args.size(), 2u);
+  EXPECT_EQ(args[3].args[1].token, "XX");
+  EXPECT_EQ(args[4].flags, ArgSpec::kMultiple);
+  EXPECT_EQ(args[4].args[0].type, "key");
+  for (std::string_view bad : {"key", "key/nosuchtype", "g/oneof", "g/oneof[", "a/string]",
+                               "g/block[]", "k/key#x", "s/string=", "p/pure-token[a/string]"}) {
+    std::vector<ArgSpec> out;
+    EXPECT_FALSE(ParseArgSpecs(bad, &out)) << bad;
+  }
+}
+
 TEST_F(CommandMetadataTest, MovableKeysOnlyFromFunctionsOrComplexSpecs) {
   for (const CommandSpec* s : AllSpecs()) {
     bool complex = false;
@@ -272,7 +327,7 @@ TEST_F(CommandMetadataTest, DocsExtras) {
   std::vector<std::string> keys;
   for (size_t i = 0; i < d.elems.size(); i += 2) keys.push_back(d.elems[i].str);
   EXPECT_THAT(keys, ElementsAre("summary", "since", "group", "complexity", "doc_flags",
-                                "deprecated_since", "replaced_by"));
+                                "deprecated_since", "replaced_by", "arguments"));
   EXPECT_THAT(StrArray(*MapGet(d, "doc_flags")), ElementsAre("deprecated"));
   EXPECT_THAT(*MapGet(d, "deprecated_since"), BulkArg("6.2.0"));
   EXPECT_THAT(*MapGet(d, "replaced_by"), BulkArg("`SET` with the `!GET` argument"));
@@ -293,6 +348,24 @@ TEST_F(CommandMetadataTest, DocsExtras) {
   RespValue substr = Run({"command", "docs", "substr"});
   EXPECT_EQ(MapGet(substr.elems[1], "doc_flags")->type, Type::kSet);
   EXPECT_THAT(*MapGet(substr.elems[1], "replaced_by"), BulkArg("`GETRANGE`"));
+
+  // Arguments: an array of maps; flags a set in RESP3.
+  const RespValue* args = MapGet(set3.elems[1], "arguments");
+  ASSERT_NE(args, nullptr);
+  EXPECT_EQ(args->type, Type::kArray);
+  ASSERT_THAT(*args, ArrLen(5));
+  EXPECT_EQ(args->elems[0].type, Type::kMap);
+  EXPECT_THAT(*MapGet(args->elems[0], "key_spec_index"), IntArg(0));
+  const RespValue& cond = args->elems[2];
+  std::vector<std::string> fields;
+  for (size_t i = 0; i < cond.elems.size(); i += 2) fields.push_back(cond.elems[i].str);
+  EXPECT_THAT(fields, ElementsAre("name", "type", "since", "flags", "arguments"));
+  EXPECT_EQ(MapGet(cond, "flags")->type, Type::kSet);
+  EXPECT_THAT(StrArray(*MapGet(cond, "flags")), ElementsAre("optional"));
+  EXPECT_THAT(*MapGet(MapGet(cond, "arguments")->elems[1], "token"), BulkArg("XX"));
+  session_.resp = 2;
+  RespValue all = Run({"command", "docs"});
+  EXPECT_EQ(all.elems.size(), 2 * server_->registry().size());
 }
 
 TEST_F(CommandMetadataTest, GetKeysAndFlags) {

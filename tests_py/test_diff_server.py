@@ -227,14 +227,16 @@ CASES = {
 }
 
 # One case per command of the families: COMMAND INFO (arity, flags, key positions, ACL categories,
-# tips, key specs, subcommands) and COMMAND DOCS (summary, since, group, complexity, doc flags).
+# tips, key specs, subcommands) and COMMAND DOCS (summary, since, group, complexity, doc flags,
+# history, arguments).
 for _name in FAMILY + ["setnx", "setex", "psetex", "msetnx", "getset", "getdel", "strlen", "incr", "decr",
                        "incrby", "decrby", "renamenx", "pexpire", "expireat", "pexpireat", "pttl", "expiretime",
                        "pexpiretime", "mget", "flushdb"]:
     cmp = container_info if _name in ("client", "config") else command_info
     CASES[f"command_info_{_name}"] = [S(["COMMAND", "INFO", _name], cmp)]
     CASES[f"command_docs_{_name}"] = [S(["COMMAND", "DOCS", _name], docs_fields(
-        "summary", "since", "group", "complexity", "doc_flags", "deprecated_since", "replaced_by"))]
+        "summary", "since", "group", "complexity", "doc_flags", "deprecated_since", "replaced_by",
+        "history", "arguments"))]
 
 ARITY = [["COMMAND", "COUNT", "x"], ["COMMAND", "GETKEYS"], ["COMMAND", "COUNT", "a", "b"],
          ["TIME", "x"], ["DBSIZE", "x"], ["CONFIG", "GET"], ["CONFIG", "SET", "x"], ["FLUSHALL", "a", "b"],

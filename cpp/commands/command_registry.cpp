@@ -7,6 +7,13 @@
 
 namespace fincache {
 
+namespace {
+[[noreturn]] void Die(const std::string& msg) {
+  std::fprintf(stderr, "command registry: %s\n", msg.c_str());
+  std::abort();
+}
+}  // namespace
+
 std::vector<std::string_view> AclCategoryNames(uint64_t bits) {
   static constexpr std::string_view kNames[] = {
       "keyspace", "read",   "write",       "set",       "sortedset",  "list",        "hash",
@@ -119,6 +126,83 @@ uint16_t CommandSpec::KeyFlagsAt(CmdArgList args, int i) const {
   return 0;
 }
 
+namespace {
+
+constexpr std::string_view kArgDelims = " #=^~?*&[]";
+
+bool KnownArgType(std::string_view t) {
+  static constexpr std::string_view kTypes[] = {
+      "string", "integer", "double", "key", "pattern", "unix-time", "pure-token", "oneof", "block"};
+  for (auto k : kTypes)
+    if (k == t) return true;
+  return false;
+}
+
+// A list of arguments up to the end of s, or (nested) up to and including the closing ']'.
+bool ParseArgList(std::string_view& s, std::vector<ArgSpec>* out, bool nested) {
+  for (;;) {
+    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+    if (s.empty()) return !nested;
+    if (s.front() == ']') {
+      s.remove_prefix(1);
+      return nested;
+    }
+    ArgSpec a;
+    std::string_view head = s.substr(0, s.find_first_of(kArgDelims));
+    s.remove_prefix(head.size());
+    size_t slash = head.rfind('/');
+    if (slash == std::string_view::npos || slash == 0) return false;
+    a.name = head.substr(0, slash);
+    a.type = head.substr(slash + 1);
+    if (!KnownArgType(a.type)) return false;
+    constexpr std::string_view kModifiers = "#=^~?*&";
+    while (!s.empty() && kModifiers.find(s.front()) != std::string_view::npos) {
+      char c = s.front();
+      s.remove_prefix(1);
+      if (c == '?' || c == '*' || c == '&') {
+        a.flags |= c == '?' ? ArgSpec::kOptional
+                            : (c == '*' ? ArgSpec::kMultiple : ArgSpec::kMultipleToken);
+        continue;
+      }
+      std::string_view value = s.substr(0, s.find_first_of(kArgDelims));
+      s.remove_prefix(value.size());
+      if (value.empty()) return false;
+      if (c == '#') {
+        int64_t n;
+        if (!ParseInt64(value, &n) || n < 0) return false;
+        a.key_spec_index = static_cast<int>(n);
+      } else if (c == '=') {
+        a.token = value;
+      } else if (c == '^') {
+        a.since = value;
+      } else {
+        a.deprecated_since = value;
+      }
+    }
+    if (!s.empty() && s.front() == '[') {
+      s.remove_prefix(1);
+      if (!ParseArgList(s, &a.args, true)) return false;
+      if (a.args.empty()) return false;
+    }
+    bool group = a.type == "oneof" || a.type == "block";
+    if (group != !a.args.empty()) return false;
+    out->push_back(std::move(a));
+  }
+}
+
+}  // namespace
+
+bool ParseArgSpecs(std::string_view text, std::vector<ArgSpec>* out) {
+  return ParseArgList(text, out, false);
+}
+
+CommandSpec& CommandSpec::Args(std::string_view text) {
+  arguments.clear();
+  if (!ParseArgSpecs(text, &arguments))
+    Die("malformed arguments of " + name + ": " + std::string(text));
+  return *this;
+}
+
 uint64_t CommandSpec::AllAclCategories() const {
   uint64_t bits = acl;
   if (flags & CO::kWrite) bits |= ACL::kWrite;
@@ -132,13 +216,6 @@ uint64_t CommandSpec::AllAclCategories() const {
     bits |= ACL::kSlow;
   return bits;
 }
-
-namespace {
-[[noreturn]] void Die(const std::string& msg) {
-  std::fprintf(stderr, "command registry: %s\n", msg.c_str());
-  std::abort();
-}
-}  // namespace
 
 CommandSpec& CommandRegistry::Add(CommandSpec spec) {
   spec.name = ToLower(spec.name);

@@ -201,6 +201,28 @@ enum : uint32_t {
 };
 }  // namespace DOC
 
+// One argument of COMMAND DOCS "arguments" (Redis 7.0's shape): a leaf (key, string, integer,
+// double, pattern, unix-time, pure-token) or a group (oneof, block) of nested arguments.
+struct ArgSpec {
+  enum Flag : uint8_t { kOptional = 1, kMultiple = 2, kMultipleToken = 4 };
+  std::string_view name;
+  std::string_view type;  // "key", "string", "integer", "oneof", "block", "pure-token"...
+  int key_spec_index = -1;
+  std::string_view token;
+  std::string_view since;
+  std::string_view deprecated_since;
+  uint8_t flags = 0;
+  std::vector<ArgSpec> args;  // oneof / block
+};
+
+// Parses the compact argument syntax of registration tables into out; false if malformed.
+// Arguments are separated by spaces; each is name/type followed by modifiers:
+//   #N key_spec_index   =TOKEN token   ^X.Y.Z since   ~X.Y.Z deprecated_since
+//   ? optional   * multiple   & multiple_token   [ ... ] nested arguments (oneof/block)
+// e.g. "key/key#0 condition/oneof^7.0.0?[nx/pure-token=NX xx/pure-token=XX]". Names may hold
+// '/' and ':' ("yes/no", "ip:port"): the type is what follows the last '/'.
+bool ParseArgSpecs(std::string_view text, std::vector<ArgSpec>* out);
+
 struct HistoryEntry {
   std::string_view version;
   std::string_view text;
@@ -229,6 +251,7 @@ struct CommandSpec {
   std::string_view deprecated_since;
   std::string_view replaced_by;
   std::vector<HistoryEntry> history;
+  std::vector<ArgSpec> arguments;  // COMMAND DOCS "arguments", from Args("...")
 
   // Chainable setters for registration tables: r.Add({...}).KeySpecs({...}).Tips({...}).
   CommandSpec& KeySpecs(std::initializer_list<KeySpec> specs) {
@@ -253,6 +276,8 @@ struct CommandSpec {
     doc_flags |= f;
     return *this;
   }
+  // Sets the arguments from the compact syntax (see ParseArgSpecs); aborts when malformed.
+  CommandSpec& Args(std::string_view text);
   CommandSpec& KeyFlags(KeyFlagsFunction fn) {
     key_flags_fn = fn;
     return *this;

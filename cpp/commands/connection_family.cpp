@@ -437,7 +437,8 @@ void RegisterConnectionFamily(CommandRegistry& r) {
          .summary = "Ping the server",
          .complexity = "O(1)",
          .handler = CmdPing})
-      .Tips({"request_policy:all_shards", "response_policy:all_succeeded"});
+      .Tips({"request_policy:all_shards", "response_policy:all_succeeded"})
+      .Args("message/string?");
   r.Add({.name = "echo",
          .arity = 2,
          .flags = CO::kFast | CO::kStale | CO::kLoading,
@@ -446,7 +447,8 @@ void RegisterConnectionFamily(CommandRegistry& r) {
          .since = "1.0.0",
          .summary = "Echo the given string",
          .complexity = "O(1)",
-         .handler = CmdEcho});
+         .handler = CmdEcho})
+      .Args("message/string");
   r.Add({.name = "hello",
          .arity = -1,
          .flags = kConnFlags,
@@ -458,7 +460,10 @@ void RegisterConnectionFamily(CommandRegistry& r) {
          .handler = CmdHello})
       .History({{"6.2.0",
                  "`protover` made optional; when called without arguments the command reports the "
-                 "current connection's context."}});
+                 "current connection's context."}})
+      .Args(
+          "arguments/block?[protover/integer username_password/block=AUTH?[username/string "
+          "password/string] clientname/string=SETNAME?]");
   r.Add({.name = "auth",
          .arity = -2,
          .flags = kConnFlags,
@@ -468,7 +473,8 @@ void RegisterConnectionFamily(CommandRegistry& r) {
          .summary = "Authenticate to the server",
          .complexity = "O(N) where N is the number of passwords defined for the user",
          .handler = CmdAuth})
-      .History({{"6.0.0", "Added ACL style (username and password)."}});
+      .History({{"6.0.0", "Added ACL style (username and password)."}})
+      .Args("username/string^6.0.0? password/string");
   r.Add({.name = "quit",
          .arity = -1,
          .flags = kConnFlags,
@@ -510,7 +516,8 @@ void RegisterConnectionFamily(CommandRegistry& r) {
                       .since = "2.6.9",
                       .summary = "Set the current connection name",
                       .complexity = "O(1)",
-                      .handler = CmdClientSetName});
+                      .handler = CmdClientSetName})
+      .Args("connection-name/string");
   r.AddSub("client", {.name = "getname",
                       .arity = 2,
                       .flags = kSub,
@@ -552,7 +559,11 @@ void RegisterConnectionFamily(CommandRegistry& r) {
                  "Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` "
                  "filter."},
                 {"7.0.0", "Added `resp`, `multi-mem`, `rbs` and `rbp` fields."},
-                {"7.0.3", "Added `ssub` field."}});
+                {"7.0.3", "Added `ssub` field."}})
+      .Args(
+          "normal_master_replica_pubsub/oneof=TYPE^5.0.0?[normal/pure-token=NORMAL "
+          "master/pure-token=MASTER replica/pure-token=REPLICA pubsub/pure-token=PUBSUB] "
+          "id/block=ID^6.2.0?[client-id/integer*]");
   r.AddSub("client", {.name = "kill",
                       .arity = -3,
                       .flags = kSub | CO::kAdmin,
@@ -567,7 +578,13 @@ void RegisterConnectionFamily(CommandRegistry& r) {
                 {"5.0.0",
                  "Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward "
                  "compatibility."},
-                {"6.2.0", "`LADDR` option."}});
+                {"6.2.0", "`LADDR` option."}})
+      .Args(
+          "filter/oneof[ip:port/string~2.8.12 new-format/oneof*[client-id/integer=ID^2.8.12? "
+          "normal_master_slave_pubsub/oneof=TYPE^2.8.12?[normal/pure-token=NORMAL "
+          "master/pure-token=MASTER^3.2.0 slave/pure-token=SLAVE replica/pure-token=REPLICA^5.0.0 "
+          "pubsub/pure-token=PUBSUB] username/string=USER? ip:port/string=ADDR? "
+          "ip:port/string=LADDR^6.2.0? yes/no/string=SKIPME?]]");
   r.AddSub("client", {.name = "help",
                       .arity = 2,
                       .flags = CO::kLoading | CO::kStale,

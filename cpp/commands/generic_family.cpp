@@ -302,7 +302,8 @@ void RegisterGenericFamily(CommandRegistry& r) {
              "Removing a single key that holds a string value is O(1).",
          .handler = CmdDel})
       .KeySpecs({KS::Index(1).Range(-1).RM().Delete()})
-      .Tips({"request_policy:multi_shard", "response_policy:agg_sum"});
+      .Tips({"request_policy:multi_shard", "response_policy:agg_sum"})
+      .Args("key/key#0*");
   r.Add({.name = "unlink",
          .arity = -2,
          .flags = CO::kWrite | CO::kFast,
@@ -320,7 +321,8 @@ void RegisterGenericFamily(CommandRegistry& r) {
              "of allocations the deleted objects where composed of.",
          .handler = CmdDel})
       .KeySpecs({KS::Index(1).Range(-1).RM().Delete()})
-      .Tips({"request_policy:multi_shard", "response_policy:agg_sum"});
+      .Tips({"request_policy:multi_shard", "response_policy:agg_sum"})
+      .Args("key/key#0*");
   r.Add({.name = "exists",
          .arity = -2,
          .flags = CO::kReadOnly | CO::kFast,
@@ -335,7 +337,8 @@ void RegisterGenericFamily(CommandRegistry& r) {
          .handler = CmdExists})
       .KeySpecs({KS::Index(1).Range(-1).RO()})
       .Tips({"request_policy:multi_shard", "response_policy:agg_sum"})
-      .History({{"3.0.3", "Accepts multiple `key` arguments."}});
+      .History({{"3.0.3", "Accepts multiple `key` arguments."}})
+      .Args("key/key#0*");
   r.Add({.name = "touch",
          .arity = -2,
          .flags = CO::kReadOnly | CO::kFast,
@@ -350,7 +353,8 @@ void RegisterGenericFamily(CommandRegistry& r) {
          .complexity = "O(N) where N is the number of keys that will be touched.",
          .handler = CmdTouch})
       .KeySpecs({KS::Index(1).Range(-1).RO()})
-      .Tips({"request_policy:multi_shard", "response_policy:agg_sum"});
+      .Tips({"request_policy:multi_shard", "response_policy:agg_sum"})
+      .Args("key/key#0*");
   r.Add({.name = "type",
          .arity = 2,
          .flags = CO::kReadOnly | CO::kFast,
@@ -363,7 +367,8 @@ void RegisterGenericFamily(CommandRegistry& r) {
          .summary = "Determine the type stored at key",
          .complexity = "O(1)",
          .handler = CmdType})
-      .KeySpecs({KS::Index(1).RO()});
+      .KeySpecs({KS::Index(1).RO()})
+      .Args("key/key#0");
   r.Add({.name = "rename",
          .arity = 3,
          .flags = CO::kWrite,
@@ -376,7 +381,8 @@ void RegisterGenericFamily(CommandRegistry& r) {
          .summary = "Rename a key",
          .complexity = "O(1)",
          .handler = CmdRename})
-      .KeySpecs({KS::Index(1).RW().Access().Delete(), KS::Index(2).OW().Update()});
+      .KeySpecs({KS::Index(1).RW().Access().Delete(), KS::Index(2).OW().Update()})
+      .Args("key/key#0 newkey/key#1");
   r.Add({.name = "renamenx",
          .arity = 3,
          .flags = CO::kWrite | CO::kFast,
@@ -392,7 +398,8 @@ void RegisterGenericFamily(CommandRegistry& r) {
       .KeySpecs({KS::Index(1).RW().Access().Delete(), KS::Index(2).OW().Insert()})
       .History({{"3.2.0",
                  "The command no longer returns an error when source and destination names are the "
-                 "same."}});
+                 "same."}})
+      .Args("key/key#0 newkey/key#1");
   r.Add({.name = "copy",
          .arity = -3,
          .flags = CO::kWrite | CO::kDenyOom,
@@ -406,7 +413,9 @@ void RegisterGenericFamily(CommandRegistry& r) {
          .complexity = "O(N) worst case for collections, where N is the number of nested items. "
                        "O(1) for string values.",
          .handler = CmdCopy})
-      .KeySpecs({KS::Index(1).RO().Access(), KS::Index(2).OW().Update()});
+      .KeySpecs({KS::Index(1).RO().Access(), KS::Index(2).OW().Update()})
+      .Args(
+          "source/key#0 destination/key#1 destination-db/integer=DB? replace/pure-token=REPLACE?");
   r.Add({.name = "move",
          .arity = 3,
          .flags = CO::kWrite | CO::kFast,
@@ -419,7 +428,8 @@ void RegisterGenericFamily(CommandRegistry& r) {
          .summary = "Move a key to another database",
          .complexity = "O(1)",
          .handler = CmdMove})
-      .KeySpecs({KS::Index(1).RW().Access().Update()});
+      .KeySpecs({KS::Index(1).RW().Access().Update()})
+      .Args("key/key#0 db/integer");
 
   r.Add({.name = "object",
          .arity = -2,
@@ -439,7 +449,8 @@ void RegisterGenericFamily(CommandRegistry& r) {
                       .complexity = "O(1)",
                       .handler = CmdObjectEncoding})
       .KeySpecs({KS::Index(2).RO()})
-      .Tips({"nondeterministic_output"});
+      .Tips({"nondeterministic_output"})
+      .Args("key/key#0");
   r.AddSub("object", {.name = "freq",
                       .arity = 3,
                       .flags = CO::kReadOnly,
@@ -452,7 +463,8 @@ void RegisterGenericFamily(CommandRegistry& r) {
                       .complexity = "O(1)",
                       .handler = CmdObjectFreq})
       .KeySpecs({KS::Index(2).RO()})
-      .Tips({"nondeterministic_output"});
+      .Tips({"nondeterministic_output"})
+      .Args("key/key#0");
   r.AddSub("object", {.name = "idletime",
                       .arity = 3,
                       .flags = CO::kReadOnly,
@@ -465,7 +477,8 @@ void RegisterGenericFamily(CommandRegistry& r) {
                       .complexity = "O(1)",
                       .handler = CmdObjectIdletime})
       .KeySpecs({KS::Index(2).RO()})
-      .Tips({"nondeterministic_output"});
+      .Tips({"nondeterministic_output"})
+      .Args("key/key#0");
   r.AddSub("object", {.name = "refcount",
                       .arity = 3,
                       .flags = CO::kReadOnly,
@@ -478,7 +491,8 @@ void RegisterGenericFamily(CommandRegistry& r) {
                       .complexity = "O(1)",
                       .handler = CmdObjectRefcount})
       .KeySpecs({KS::Index(2).RO()})
-      .Tips({"nondeterministic_output"});
+      .Tips({"nondeterministic_output"})
+      .Args("key/key#0");
   r.AddSub("object", {.name = "help",
                       .arity = 2,
                       .flags = CO::kLoading | CO::kStale,

@@ -135,7 +135,10 @@ void RegisterExpireCommands(CommandRegistry& r) {
          .complexity = "O(1)",
          .handler = CmdExpire})
       .KeySpecs({KS::Index(1).RW().Update()})
-      .History({{"7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."}});
+      .History({{"7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."}})
+      .Args(
+          "key/key#0 seconds/integer condition/oneof^7.0.0?[nx/pure-token=NX xx/pure-token=XX "
+          "gt/pure-token=GT lt/pure-token=LT]");
   r.Add({.name = "pexpire",
          .arity = -3,
          .flags = kWriteFast,
@@ -149,7 +152,10 @@ void RegisterExpireCommands(CommandRegistry& r) {
          .complexity = "O(1)",
          .handler = CmdPExpire})
       .KeySpecs({KS::Index(1).RW().Update()})
-      .History({{"7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."}});
+      .History({{"7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."}})
+      .Args(
+          "key/key#0 milliseconds/integer condition/oneof^7.0.0?[nx/pure-token=NX xx/pure-token=XX "
+          "gt/pure-token=GT lt/pure-token=LT]");
   r.Add({.name = "expireat",
          .arity = -3,
          .flags = kWriteFast,
@@ -163,7 +169,10 @@ void RegisterExpireCommands(CommandRegistry& r) {
          .complexity = "O(1)",
          .handler = CmdExpireAt})
       .KeySpecs({KS::Index(1).RW().Update()})
-      .History({{"7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."}});
+      .History({{"7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."}})
+      .Args(
+          "key/key#0 unix-time-seconds/unix-time condition/oneof^7.0.0?[nx/pure-token=NX "
+          "xx/pure-token=XX gt/pure-token=GT lt/pure-token=LT]");
   r.Add({.name = "pexpireat",
          .arity = -3,
          .flags = kWriteFast,
@@ -177,7 +186,10 @@ void RegisterExpireCommands(CommandRegistry& r) {
          .complexity = "O(1)",
          .handler = CmdPExpireAt})
       .KeySpecs({KS::Index(1).RW().Update()})
-      .History({{"7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."}});
+      .History({{"7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."}})
+      .Args(
+          "key/key#0 unix-time-milliseconds/unix-time condition/oneof^7.0.0?[nx/pure-token=NX "
+          "xx/pure-token=XX gt/pure-token=GT lt/pure-token=LT]");
   r.Add({.name = "ttl",
          .arity = 2,
          .flags = kReadFast,
@@ -192,7 +204,8 @@ void RegisterExpireCommands(CommandRegistry& r) {
          .handler = CmdTtl})
       .KeySpecs({KS::Index(1).RO().Access()})
       .Tips({"nondeterministic_output"})
-      .History({{"2.8.0", "Added the -2 reply."}});
+      .History({{"2.8.0", "Added the -2 reply."}})
+      .Args("key/key#0");
   r.Add({.name = "pttl",
          .arity = 2,
          .flags = kReadFast,
@@ -207,7 +220,8 @@ void RegisterExpireCommands(CommandRegistry& r) {
          .handler = CmdPTtl})
       .KeySpecs({KS::Index(1).RO().Access()})
       .Tips({"nondeterministic_output"})
-      .History({{"2.8.0", "Added the -2 reply."}});
+      .History({{"2.8.0", "Added the -2 reply."}})
+      .Args("key/key#0");
   r.Add({.name = "expiretime",
          .arity = 2,
          .flags = kReadFast,
@@ -220,7 +234,8 @@ void RegisterExpireCommands(CommandRegistry& r) {
          .summary = "Get the expiration Unix timestamp for a key",
          .complexity = "O(1)",
          .handler = CmdExpireTime})
-      .KeySpecs({KS::Index(1).RO().Access()});
+      .KeySpecs({KS::Index(1).RO().Access()})
+      .Args("key/key#0");
   r.Add({.name = "pexpiretime",
          .arity = 2,
          .flags = kReadFast,
@@ -233,7 +248,8 @@ void RegisterExpireCommands(CommandRegistry& r) {
          .summary = "Get the expiration Unix timestamp for a key in milliseconds",
          .complexity = "O(1)",
          .handler = CmdPExpireTime})
-      .KeySpecs({KS::Index(1).RO().Access()});
+      .KeySpecs({KS::Index(1).RO().Access()})
+      .Args("key/key#0");
   r.Add({.name = "persist",
          .arity = 2,
          .flags = kWriteFast,
@@ -246,7 +262,8 @@ void RegisterExpireCommands(CommandRegistry& r) {
          .summary = "Remove the expiration from a key",
          .complexity = "O(1)",
          .handler = CmdPersist})
-      .KeySpecs({KS::Index(1).RW().Update()});
+      .KeySpecs({KS::Index(1).RW().Update()})
+      .Args("key/key#0");
 }
 
 }  // namespace generic

@@ -273,7 +273,8 @@ void RegisterKeyspaceCommands(CommandRegistry& r) {
              "O(N) with N being the number of keys in the database, under the assumption "
              "that the key names in the database and the given pattern have limited length.",
          .handler = CmdKeys})
-      .Tips({"request_policy:all_shards", "nondeterministic_output_order"});
+      .Tips({"request_policy:all_shards", "nondeterministic_output_order"})
+      .Args("pattern/pattern");
   r.Add({.name = "scan",
          .arity = -2,
          .flags = CO::kReadOnly | CO::kGlobal,
@@ -287,7 +288,8 @@ void RegisterKeyspaceCommands(CommandRegistry& r) {
              "the collection.",
          .handler = CmdScan})
       .Tips({"nondeterministic_output", "request_policy:special"})
-      .History({{"6.0.0", "Added the `TYPE` subcommand."}});
+      .History({{"6.0.0", "Added the `TYPE` subcommand."}})
+      .Args("cursor/integer pattern/pattern=MATCH? count/integer=COUNT? type/string=TYPE^6.0.0?");
   r.Add({.name = "randomkey",
          .arity = 1,
          .flags = CO::kReadOnly | CO::kGlobal,
@@ -319,7 +321,8 @@ void RegisterKeyspaceCommands(CommandRegistry& r) {
          .handler = CmdFlushDb})
       .Tips({"request_policy:all_shards", "response_policy:all_succeeded"})
       .History({{"4.0.0", "Added the `ASYNC` flushing mode modifier."},
-                {"6.2.0", "Added the `SYNC` flushing mode modifier."}});
+                {"6.2.0", "Added the `SYNC` flushing mode modifier."}})
+      .Args("async/oneof?[async/pure-token=ASYNC^4.0.0 sync/pure-token=SYNC^6.2.0]");
   r.Add({.name = "flushall",
          .arity = -1,
          .flags = CO::kWrite | CO::kGlobal,
@@ -331,18 +334,19 @@ void RegisterKeyspaceCommands(CommandRegistry& r) {
          .handler = CmdFlushAll})
       .Tips({"request_policy:all_shards", "response_policy:all_succeeded"})
       .History({{"4.0.0", "Added the `ASYNC` flushing mode modifier."},
-                {"6.2.0", "Added the `SYNC` flushing mode modifier."}});
-  r.Add(
-      {.name = "swapdb",
-       .arity = 3,
-       .flags = CO::kWrite | CO::kFast | CO::kGlobal,
-       .acl = kKs | ACL::kDangerous,
-       .group = "server",
-       .since = "4.0.0",
-       .summary = "Swaps two Redis databases",
-       .complexity =
-           "O(N) where N is the count of clients watching or blocking on keys from both databases.",
-       .handler = CmdSwapDb});
+                {"6.2.0", "Added the `SYNC` flushing mode modifier."}})
+      .Args("async/oneof?[async/pure-token=ASYNC^4.0.0 sync/pure-token=SYNC^6.2.0]");
+  r.Add({.name = "swapdb",
+         .arity = 3,
+         .flags = CO::kWrite | CO::kFast | CO::kGlobal,
+         .acl = kKs | ACL::kDangerous,
+         .group = "server",
+         .since = "4.0.0",
+         .summary = "Swaps two Redis databases",
+         .complexity = "O(N) where N is the count of clients watching or blocking on keys from "
+                       "both databases.",
+         .handler = CmdSwapDb})
+      .Args("index1/integer index2/integer");
   r.Add({.name = "select",
          .arity = 2,
          .flags = CO::kLoading | CO::kStale | CO::kFast,
@@ -351,7 +355,8 @@ void RegisterKeyspaceCommands(CommandRegistry& r) {
          .since = "1.0.0",
          .summary = "Change the selected database for the current connection",
          .complexity = "O(1)",
-         .handler = CmdSelect});
+         .handler = CmdSelect})
+      .Args("index/integer");
 }
 
 }  // namespace generic

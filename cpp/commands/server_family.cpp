@@ -163,7 +163,8 @@ void RegisterServerFamily(CommandRegistry& r) {
             .summary = "Get the values of configuration parameters",
             .complexity = "O(N) when N is the number of configuration parameters provided",
             .handler = CmdConfigGet})
-      .History({{"7.0.0", "Added the ability to pass multiple pattern parameters in one call"}});
+      .History({{"7.0.0", "Added the ability to pass multiple pattern parameters in one call"}})
+      .Args("parameter/block*[parameter/string]");
   r.AddSub("config",
            {.name = "set",
             .arity = -4,
@@ -173,7 +174,8 @@ void RegisterServerFamily(CommandRegistry& r) {
             .complexity = "O(N) when N is the number of configuration parameters provided",
             .handler = CmdConfigSet})
       .Tips({"request_policy:all_nodes", "response_policy:all_succeeded"})
-      .History({{"7.0.0", "Added the ability to set multiple parameters in one call."}});
+      .History({{"7.0.0", "Added the ability to set multiple parameters in one call."}})
+      .Args("parameter_value/block*[parameter/string value/string]");
   r.AddSub("config", {.name = "resetstat",
                       .arity = 2,
                       .flags = kAdminSub,

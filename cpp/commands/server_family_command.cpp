@@ -3,7 +3,8 @@
 //
 // Tips, key specs, doc flags and history come from the registry as each family declares them
 // (Redis 7.0.15's facts); "movablekeys" is derived (a key function or a key spec that isn't
-// index + range). GETKEYSANDFLAGS takes each key's flags from the key spec covering it.
+// index + range). GETKEYSANDFLAGS takes each key's flags from the key spec covering it. DOCS
+// "arguments" come from each command's compact Args("...") line.
 #include <algorithm>
 
 #include "commands/command_context.h"
@@ -156,13 +157,55 @@ void SendCommandInfo(const CommandSpec& spec, protocol::ReplyBuilder& rb) {
   for (auto& [name, sub] : spec.subcommands) SendCommandInfo(*sub, rb);
 }
 
+// COMMAND DOCS "arguments": an array of maps (name, type, [key_spec_index], [token], [since],
+// [deprecated_since], [flags], [arguments]), Redis's field order.
+void SendArgs(const std::vector<ArgSpec>& args, protocol::ReplyBuilder& rb) {
+  rb.StartArray(args.size());
+  for (const ArgSpec& a : args) {
+    std::vector<std::string_view> flags;
+    if (a.flags & ArgSpec::kOptional) flags.push_back("optional");
+    if (a.flags & ArgSpec::kMultiple) flags.push_back("multiple");
+    if (a.flags & ArgSpec::kMultipleToken) flags.push_back("multiple_token");
+    rb.StartMap(2 + (a.key_spec_index >= 0) + !a.token.empty() + !a.since.empty() +
+                !a.deprecated_since.empty() + !flags.empty() + !a.args.empty());
+    rb.SendBulk("name");
+    rb.SendBulk(a.name);
+    rb.SendBulk("type");
+    rb.SendBulk(a.type);
+    if (a.key_spec_index >= 0) {
+      rb.SendBulk("key_spec_index");
+      rb.SendLong(a.key_spec_index);
+    }
+    if (!a.token.empty()) {
+      rb.SendBulk("token");
+      rb.SendBulk(a.token);
+    }
+    if (!a.since.empty()) {
+      rb.SendBulk("since");
+      rb.SendBulk(a.since);
+    }
+    if (!a.deprecated_since.empty()) {
+      rb.SendBulk("deprecated_since");
+      rb.SendBulk(a.deprecated_since);
+    }
+    if (!flags.empty()) {
+      rb.SendBulk("flags");
+      SendFlagSet(flags, rb);
+    }
+    if (!a.args.empty()) {
+      rb.SendBulk("arguments");
+      SendArgs(a.args, rb);
+    }
+  }
+}
+
 void SendCommandDocs(const CommandSpec& spec, protocol::ReplyBuilder& rb) {
   bool subs = spec.HasSubcommands();
   std::vector<std::string_view> doc_flags;
   if (spec.doc_flags & DOC::kDeprecated) doc_flags.push_back("deprecated");
   if (spec.doc_flags & DOC::kSyscmd) doc_flags.push_back("syscmd");
   rb.StartMap(4 + !doc_flags.empty() + !spec.deprecated_since.empty() + !spec.replaced_by.empty() +
-              !spec.history.empty() + subs);
+              !spec.history.empty() + !spec.arguments.empty() + subs);
   rb.SendBulk("summary");
   rb.SendBulk(spec.summary);
   rb.SendBulk("since");
@@ -191,6 +234,10 @@ void SendCommandDocs(const CommandSpec& spec, protocol::ReplyBuilder& rb) {
       rb.SendBulk(h.version);
       rb.SendBulk(h.text);
     }
+  }
+  if (!spec.arguments.empty()) {
+    rb.SendBulk("arguments");
+    SendArgs(spec.arguments, rb);
   }
   if (subs) {
     rb.SendBulk("subcommands");
@@ -427,7 +474,8 @@ void RegisterCommandCommand(CommandRegistry& r) {
         .complexity = "O(N) where N is the number of commands to look up",
         .handler = CmdCommandInfo})
       .Tips({"nondeterministic_output_order"})
-      .History({{"7.0.0", "Allowed to be called with no argument to get info on all commands."}});
+      .History({{"7.0.0", "Allowed to be called with no argument to get info on all commands."}})
+      .Args("command-name/string?*");
   r.AddSub("command", {.name = "docs",
                        .arity = -2,
                        .flags = kFlags,
@@ -436,7 +484,8 @@ void RegisterCommandCommand(CommandRegistry& r) {
                        .summary = "Get array of specific Redis command documentation",
                        .complexity = "O(N) where N is the number of commands to look up",
                        .handler = CmdCommandDocs})
-      .Tips({"nondeterministic_output_order"});
+      .Tips({"nondeterministic_output_order"})
+      .Args("command-name/string?*");
   r.AddSub("command", {.name = "getkeys",
                        .arity = -4,
                        .flags = kFlags,
@@ -461,7 +510,10 @@ void RegisterCommandCommand(CommandRegistry& r) {
                        .summary = "Get an array of Redis command names",
                        .complexity = "O(N) where N is the total number of Redis commands",
                        .handler = CmdCommandList})
-      .Tips({"nondeterministic_output_order"});
+      .Tips({"nondeterministic_output_order"})
+      .Args(
+          "filterby/oneof=FILTERBY?[module-name/string=MODULE category/string=ACLCAT "
+          "pattern/pattern=PATTERN]");
   r.AddSub("command", {.name = "help",
                        .arity = 2,
                        .flags = kFlags,

@@ -434,7 +434,8 @@ void RegisterInfoCommand(CommandRegistry& r) {
          .complexity = "O(1)",
          .handler = CmdInfo})
       .Tips({"nondeterministic_output", "request_policy:all_shards", "response_policy:special"})
-      .History({{"7.0.0", "Added support for taking multiple section arguments."}});
+      .History({{"7.0.0", "Added support for taking multiple section arguments."}})
+      .Args("section/string?*");
 }
 
 }  // namespace fincache

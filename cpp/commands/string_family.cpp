@@ -527,7 +527,8 @@ void RegisterStringFamily(CommandRegistry& r) {
   constexpr uint32_t kF = CO::kFast;
 
   add("get", 2, kR | kF, 1, 1, 1, "1.0.0", "Get the value of a key", "O(1)", CmdGet)
-      .KeySpecs({KS::Index(1).RO().Access()});
+      .KeySpecs({KS::Index(1).RO().Access()})
+      .Args("key/key#0");
   add("set", -3, kW | kOom, 1, 1, 1, "1.0.0", "Set the string value of a key", "O(1)", CmdSet)
       .KeySpecs({KS::Index(1).RW().Access().Update().VariableFlags().Notes(
           "RW and ACCESS due to the optional `GET` argument")})
@@ -535,86 +536,116 @@ void RegisterStringFamily(CommandRegistry& r) {
                 {"6.0.0", "Added the `KEEPTTL` option."},
                 {"6.2.0", "Added the `GET`, `EXAT` and `PXAT` option."},
                 {"7.0.0", "Allowed the `NX` and `GET` options to be used together."}})
-      .KeyFlags(SetKeyFlags);
+      .KeyFlags(SetKeyFlags)
+      .Args(
+          "key/key#0 value/string condition/oneof^2.6.12?[nx/pure-token=NX xx/pure-token=XX] "
+          "get/pure-token=GET^6.2.0? expiration/oneof?[seconds/integer=EX^2.6.12 "
+          "milliseconds/integer=PX^2.6.12 unix-time-seconds/unix-time=EXAT^6.2.0 "
+          "unix-time-milliseconds/unix-time=PXAT^6.2.0 keepttl/pure-token=KEEPTTL^6.0.0]");
   add("setnx", 3, kW | kOom | kF, 1, 1, 1, "1.0.0",
       "Set the value of a key, only if the key does not exist", "O(1)", CmdSetNx)
-      .KeySpecs({KS::Index(1).OW().Insert()});
+      .KeySpecs({KS::Index(1).OW().Insert()})
+      .Args("key/key#0 value/string");
   add("setex", 4, kW | kOom, 1, 1, 1, "2.0.0", "Set the value and expiration of a key", "O(1)",
       CmdSetEx<ExpireUnit::kSeconds>)
-      .KeySpecs({KS::Index(1).OW().Update()});
+      .KeySpecs({KS::Index(1).OW().Update()})
+      .Args("key/key#0 seconds/integer value/string");
   add("psetex", 4, kW | kOom, 1, 1, 1, "2.6.0",
       "Set the value and expiration in milliseconds of a key", "O(1)",
       CmdSetEx<ExpireUnit::kMillis>)
-      .KeySpecs({KS::Index(1).OW().Update()});
+      .KeySpecs({KS::Index(1).OW().Update()})
+      .Args("key/key#0 milliseconds/integer value/string");
   add("mget", -2, kR | kF, 1, -1, 1, "1.0.0", "Get the values of all the given keys",
       "O(N) where N is the number of keys to retrieve.", CmdMGet)
       .KeySpecs({KS::Index(1).Range(-1).RO().Access()})
-      .Tips({"request_policy:multi_shard"});
+      .Tips({"request_policy:multi_shard"})
+      .Args("key/key#0*");
   add("mset", -3, kW | kOom, 1, -1, 2, "1.0.1", "Set multiple keys to multiple values",
       "O(N) where N is the number of keys to set.", CmdMSet)
       .KeySpecs({KS::Index(1).Range(-1, 2).OW().Update()})
-      .Tips({"request_policy:multi_shard", "response_policy:all_succeeded"});
+      .Tips({"request_policy:multi_shard", "response_policy:all_succeeded"})
+      .Args("key_value/block*[key/key#0 value/string]");
   add("msetnx", -3, kW | kOom, 1, -1, 2, "1.0.1",
       "Set multiple keys to multiple values, only if none of the keys exist",
       "O(N) where N is the number of keys to set.", CmdMSetNx)
       .KeySpecs({KS::Index(1).Range(-1, 2).OW().Insert()})
-      .Tips({"request_policy:multi_shard", "response_policy:agg_min"});
+      .Tips({"request_policy:multi_shard", "response_policy:agg_min"})
+      .Args("key_value/block*[key/key#0 value/string]");
   add("getset", 3, kW | kOom | kF, 1, 1, 1, "1.0.0",
       "Set the string value of a key and return its old value", "O(1)", CmdGetSet)
       .KeySpecs({KS::Index(1).RW().Access().Update()})
-      .Deprecated("6.2.0", "`SET` with the `!GET` argument");
+      .Deprecated("6.2.0", "`SET` with the `!GET` argument")
+      .Args("key/key#0 value/string");
   add("getdel", 2, kW | kF, 1, 1, 1, "6.2.0", "Get the value of a key and delete the key", "O(1)",
       CmdGetDel)
-      .KeySpecs({KS::Index(1).RW().Access().Delete()});
+      .KeySpecs({KS::Index(1).RW().Access().Delete()})
+      .Args("key/key#0");
   add("getex", -2, kW | kF, 1, 1, 1, "6.2.0",
       "Get the value of a key and optionally set its expiration", "O(1)", CmdGetEx)
       .KeySpecs(
-          {KS::Index(1).RW().Access().Update().Notes("RW and UPDATE because it changes the TTL")});
+          {KS::Index(1).RW().Access().Update().Notes("RW and UPDATE because it changes the TTL")})
+      .Args(
+          "key/key#0 expiration/oneof?[seconds/integer=EX milliseconds/integer=PX "
+          "unix-time-seconds/unix-time=EXAT unix-time-milliseconds/unix-time=PXAT "
+          "persist/pure-token=PERSIST]");
   add("append", 3, kW | kOom | kF, 1, 1, 1, "2.0.0", "Append a value to a key",
       "O(1). The amortized time complexity is O(1) assuming the appended value is small and the "
       "already present value is of any size, since the dynamic string library used by Redis "
       "will double the free space available on every reallocation.",
       CmdAppend)
-      .KeySpecs({KS::Index(1).RW().Insert()});
+      .KeySpecs({KS::Index(1).RW().Insert()})
+      .Args("key/key#0 value/string");
   add("strlen", 2, kR | kF, 1, 1, 1, "2.2.0", "Get the length of the value stored in a key", "O(1)",
       CmdStrLen)
-      .KeySpecs({KS::Index(1).RO()});
+      .KeySpecs({KS::Index(1).RO()})
+      .Args("key/key#0");
   constexpr std::string_view kGetRangeComplexity =
       "O(N) where N is the length of the returned string. The complexity is ultimately "
       "determined by the returned length, but because creating a substring from an existing "
       "string is very cheap, it can be considered O(1) for small strings.";
   add("getrange", 4, kR, 1, 1, 1, "2.4.0", "Get a substring of the string stored at a key",
       kGetRangeComplexity, CmdGetRange)
-      .KeySpecs({KS::Index(1).RO().Access()});
+      .KeySpecs({KS::Index(1).RO().Access()})
+      .Args("key/key#0 start/integer end/integer");
   add("substr", 4, kR, 1, 1, 1, "1.0.0", "Get a substring of the string stored at a key",
       kGetRangeComplexity, CmdGetRange)
       .KeySpecs({KS::Index(1).RO().Access()})
-      .Deprecated("2.0.0", "`GETRANGE`");
+      .Deprecated("2.0.0", "`GETRANGE`")
+      .Args("key/key#0 start/integer end/integer");
   add("setrange", 4, kW | kOom, 1, 1, 1, "2.2.0",
       "Overwrite part of a string at key starting at the specified offset",
       "O(1), not counting the time taken to copy the new string in place. Usually, this string "
       "is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M "
       "being the length of the value argument.",
       CmdSetRange)
-      .KeySpecs({KS::Index(1).RW().Update()});
+      .KeySpecs({KS::Index(1).RW().Update()})
+      .Args("key/key#0 offset/integer value/string");
   add("incr", 2, kW | kOom | kF, 1, 1, 1, "1.0.0", "Increment the integer value of a key by one",
       "O(1)", CmdIncr)
-      .KeySpecs({KS::Index(1).RW().Access().Update()});
+      .KeySpecs({KS::Index(1).RW().Access().Update()})
+      .Args("key/key#0");
   add("decr", 2, kW | kOom | kF, 1, 1, 1, "1.0.0", "Decrement the integer value of a key by one",
       "O(1)", CmdDecr)
-      .KeySpecs({KS::Index(1).RW().Access().Update()});
+      .KeySpecs({KS::Index(1).RW().Access().Update()})
+      .Args("key/key#0");
   add("incrby", 3, kW | kOom | kF, 1, 1, 1, "1.0.0",
       "Increment the integer value of a key by the given amount", "O(1)", CmdIncrBy)
-      .KeySpecs({KS::Index(1).RW().Access().Update()});
+      .KeySpecs({KS::Index(1).RW().Access().Update()})
+      .Args("key/key#0 increment/integer");
   add("decrby", 3, kW | kOom | kF, 1, 1, 1, "1.0.0",
       "Decrement the integer value of a key by the given number", "O(1)", CmdDecrBy)
-      .KeySpecs({KS::Index(1).RW().Access().Update()});
+      .KeySpecs({KS::Index(1).RW().Access().Update()})
+      .Args("key/key#0 decrement/integer");
   add("incrbyfloat", 3, kW | kOom | kF, 1, 1, 1, "2.6.0",
       "Increment the float value of a key by the given amount", "O(1)", CmdIncrByFloat)
-      .KeySpecs({KS::Index(1).RW().Access().Update()});
+      .KeySpecs({KS::Index(1).RW().Access().Update()})
+      .Args("key/key#0 increment/double");
   add("lcs", -3, kR, 1, 2, 1, "7.0.0", "Find longest common substring",
       "O(N*M) where N and M are the lengths of s1 and s2, respectively", CmdLcs)
-      .KeySpecs({KS::Index(1).Range(1).RO().Access()});
+      .KeySpecs({KS::Index(1).Range(1).RO().Access()})
+      .Args(
+          "key1/key#0 key2/key#0 len/pure-token=LEN? idx/pure-token=IDX? len/integer=MINMATCHLEN? "
+          "withmatchlen/pure-token=WITHMATCHLEN?");
 }
 
 }  // namespace fincache
