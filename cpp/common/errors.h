@@ -72,9 +72,6 @@ inline constexpr std::string_view kLfuSelected =
     "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
     "switching between policies at runtime LRU and LFU data will take some time to adjust.";
 
-// "ERR wrong number of arguments for 'get' command" (full name, e.g. 'client|id').
-std::string WrongArgs(std::string_view command_full_name);
-// "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
 // String family.
 inline constexpr std::string_view kDecrementOverflow = "ERR decrement would overflow";
 inline constexpr std::string_view kLcsNotStrings =
@@ -87,6 +84,9 @@ inline constexpr std::string_view kLcsExceedsProtoMax =
 inline constexpr std::string_view kLcsAllocFailed =
     "ERR Insufficient memory, failed allocating transient memory for LCS";
 
+// "ERR wrong number of arguments for 'get' command" (full name, e.g. 'client|id').
+std::string WrongArgs(std::string_view command_full_name);
+// "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
 std::string UnknownCommand(std::string_view name, const std::string_view* args, size_t nargs);
 // "ERR unknown subcommand 'foo'. Try CLIENT HELP."
 std::string UnknownSubcommand(std::string_view container, std::string_view sub);
