@@ -224,6 +224,7 @@ CommandSpec& CommandRegistry::Add(CommandSpec spec) {
   auto p = std::make_unique<CommandSpec>(std::move(spec));
   CommandSpec& ref = *p;
   commands_.emplace(ref.name, std::move(p));
+  by_name_.emplace(ref.name, &ref);  // ref.name never changes after Add
   return ref;
 }
 
@@ -246,8 +247,8 @@ const CommandSpec* CommandRegistry::Find(std::string_view name) const {
   char buf[64];
   if (name.size() >= sizeof(buf)) return nullptr;
   for (size_t i = 0; i < name.size(); ++i) buf[i] = AsciiLower(name[i]);
-  auto it = commands_.find(std::string_view(buf, name.size()));
-  return it == commands_.end() ? nullptr : it->second.get();
+  auto it = by_name_.find(std::string_view(buf, name.size()));
+  return it == by_name_.end() ? nullptr : it->second;
 }
 
 const CommandSpec* CommandRegistry::FindSub(const CommandSpec& container,

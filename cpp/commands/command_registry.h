@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace fincache {
@@ -320,6 +321,8 @@ class CommandRegistry {
 
  private:
   std::map<std::string, std::unique_ptr<CommandSpec>, std::less<>> commands_;
+  // Hash index over commands_ for the dispatcher's per-command lookup (names point into specs).
+  std::unordered_map<std::string_view, const CommandSpec*> by_name_;
 };
 
 // Every family's registration function; all_families.cpp lists them.
