@@ -7,12 +7,14 @@ void RegisterConnectionFamily(CommandRegistry& r);  // PING ECHO HELLO AUTH QUIT
 void RegisterStringFamily(CommandRegistry& r);      // GET SET INCR APPEND LCS ...
 void RegisterGenericFamily(CommandRegistry& r);     // DEL EXISTS EXPIRE SCAN RENAME COPY ...
 void RegisterServerFamily(CommandRegistry& r);      // INFO CONFIG COMMAND DBSIZE FLUSHALL TIME ...
+void RegisterListFamily(CommandRegistry& r);        // LPUSH LPOP LRANGE LPOS LMOVE LMPOP ...
 
 void RegisterAllFamilies(CommandRegistry& r) {
   RegisterConnectionFamily(r);
   RegisterStringFamily(r);
   RegisterGenericFamily(r);
   RegisterServerFamily(r);
+  RegisterListFamily(r);
 }
 
 }  // namespace fincache
