@@ -1,5 +1,7 @@
 """Differential tests of the list family (non-blocking commands) against a real redis-server."""
 
+import random
+
 import pytest
 
 from diffutil import (  # noqa: F401 (fixtures)
@@ -158,6 +160,28 @@ CASES = {
                         ["COMMAND", "GETKEYSANDFLAGS", "LMOVE", "a", "b", "LEFT", "LEFT"],
                         ["COMMAND", "GETKEYSANDFLAGS", "LMPOP", "2", "a", "b", "LEFT"]],
 }
+
+def _random_ops(seed, n=300):
+    """A reproducible random mix of list writes and reads over three small keys."""
+    rnd = random.Random(seed)
+    keys, vals = ["x", "y", "z"], ["a", "b", "c", "dd", ""]
+    ops = []
+    for _ in range(n):
+        k, k2, v = rnd.choice(keys), rnd.choice(keys), rnd.choice(vals)
+        i, j = str(rnd.randint(-6, 6)), str(rnd.randint(-6, 6))
+        side, side2 = rnd.choice(["LEFT", "RIGHT"]), rnd.choice(["LEFT", "RIGHT"])
+        ops.append(rnd.choice([
+            ["LPUSH", k, v, v + "1"], ["RPUSH", k, v], ["LPUSHX", k, v], ["RPUSHX", k, v],
+            ["LPOP", k], ["RPOP", k, str(rnd.randint(0, 3))], ["LINSERT", k, rnd.choice(["BEFORE", "AFTER"]), v, "n"],
+            ["LREM", k, i, v], ["LTRIM", k, i, j], ["LSET", k, i, v], ["LMOVE", k, k2, side, side2],
+            ["RPOPLPUSH", k, k2], ["LMPOP", "2", k, k2, side, "COUNT", "2"], ["LRANGE", k, i, j],
+            ["LINDEX", k, i], ["LPOS", k, v, "RANK", rnd.choice(["1", "-1", "2"]), "COUNT", "0"],
+            ["LLEN", k], ["EXISTS", k]]))
+    return ops + [["LRANGE", k, "0", "-1"] for k in keys]
+
+
+CASES["random_ops_1"] = _random_ops(1)
+CASES["random_ops_2"] = _random_ops(2)
 
 COMMANDS = ["lpush", "rpush", "lpushx", "rpushx", "lpop", "rpop", "llen", "lrange", "lindex", "lset", "linsert",
             "lrem", "ltrim", "lpos", "lmove", "rpoplpush", "lmpop"]
