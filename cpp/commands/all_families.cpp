@@ -8,6 +8,7 @@ void RegisterStringFamily(CommandRegistry& r);      // GET SET INCR APPEND LCS .
 void RegisterGenericFamily(CommandRegistry& r);     // DEL EXISTS EXPIRE SCAN RENAME COPY ...
 void RegisterServerFamily(CommandRegistry& r);      // INFO CONFIG COMMAND DBSIZE FLUSHALL TIME ...
 void RegisterListFamily(CommandRegistry& r);        // LPUSH LPOP LRANGE LPOS LMOVE LMPOP ...
+void RegisterZsetFamily(CommandRegistry& r);  // ZADD ZRANGE ZSCORE ZPOPMIN ZUNIONSTORE ...
 
 void RegisterAllFamilies(CommandRegistry& r) {
   RegisterConnectionFamily(r);
@@ -15,6 +16,7 @@ void RegisterAllFamilies(CommandRegistry& r) {
   RegisterGenericFamily(r);
   RegisterServerFamily(r);
   RegisterListFamily(r);
+  RegisterZsetFamily(r);
 }
 
 }  // namespace fincache

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "common/strings.h"
+#include "types/zset.h"
 
 extern char** environ;
 
@@ -166,6 +167,23 @@ Config::Config() {
             .min = 0,
             .max = 65535,
             .default_value = "8080"});
+  // ---- sorted sets: listpack while at most this many elements / member bytes ----
+  Register({.name = "zset-max-listpack-entries",
+            .aliases = {"zset-max-ziplist-entries"},
+            .kind = Kind::kInt,
+            .min = 0,
+            .max = INT64_MAX,
+            .default_value = "128",
+            .on_set = [](const std::string& v) {
+              ZsetLimits::max_listpack_entries = std::stoll(v);
+            }});
+  Register({.name = "zset-max-listpack-value",
+            .aliases = {"zset-max-ziplist-value"},
+            .kind = Kind::kInt,
+            .min = 0,
+            .max = INT64_MAX,
+            .default_value = "64",
+            .on_set = [](const std::string& v) { ZsetLimits::max_listpack_value = std::stoll(v); }});
 }
 
 void Config::Register(Item item) {

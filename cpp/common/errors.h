@@ -94,6 +94,26 @@ inline constexpr std::string_view kLposMaxlenNegative = "ERR MAXLEN can't be neg
 inline constexpr std::string_view kNumkeysNotPositive = "ERR numkeys should be greater than 0";
 inline constexpr std::string_view kCountNotPositive = "ERR count should be greater than 0";
 
+// Sorted set family.
+inline constexpr std::string_view kZaddXxAndNx =
+    "ERR XX and NX options at the same time are not compatible";
+inline constexpr std::string_view kZaddGtLtNx =
+    "ERR GT, LT, and/or NX options at the same time are not compatible";
+inline constexpr std::string_view kZaddIncrPair =
+    "ERR INCR option supports a single increment-element pair";
+inline constexpr std::string_view kZsetScoreNan = "ERR resulting score is not a number (NaN)";
+inline constexpr std::string_view kZsetMinMaxNotFloat = "ERR min or max is not a float";
+inline constexpr std::string_view kZsetMinMaxNotLex = "ERR min or max not valid string range item";
+inline constexpr std::string_view kZrangeLimitNeedsBy =
+    "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
+inline constexpr std::string_view kZrangeWithscoresBylex =
+    "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+inline constexpr std::string_view kZsetWeightNotFloat = "ERR weight value is not a float";
+inline constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
+inline constexpr std::string_view kValueOutOfRange = "ERR value is out of range";
+inline constexpr std::string_view kLongRangeExclMin =
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+
 // "ERR wrong number of arguments for 'get' command" (full name, e.g. 'client|id').
 std::string WrongArgs(std::string_view command_full_name);
 // "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
@@ -104,5 +124,9 @@ std::string UnknownSubcommand(std::string_view container, std::string_view sub);
 std::string InvalidExpire(std::string_view command_lower);
 // "ERR Unsupported option foo" (EXPIRE family)
 std::string UnsupportedOption(std::string_view option);
+// "ERR at least 1 input key is needed for 'zunion' command" (ZUNION/ZINTER/ZDIFF...).
+inline std::string AtLeastOneInputKey(std::string_view command_full_name) {
+  return "ERR at least 1 input key is needed for '" + std::string(command_full_name) + "' command";
+}
 
 }  // namespace fincache::errors

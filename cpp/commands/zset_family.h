@@ -1,0 +1,50 @@
+// Internal to the sorted set family: helpers shared by zset_family*.cpp and the handlers defined
+// in zset_family_range.cpp / zset_family_multi.cpp, registered by RegisterZsetFamily
+// (zset_family.cpp).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "commands/command_context.h"
+#include "commands/command_registry.h"
+#include "types/zset.h"
+
+namespace fincache {
+
+using ZPair = std::pair<std::string, double>;  // (member, score)
+
+// Redis's zslParseRange: "(x" exclusive, strtod over the rest (leading spaces allowed, NaN not).
+bool ParseZScoreRange(std::string_view min, std::string_view max, ZScoreRange* r);
+// Redis's zslParseLexRange: "-", "+", "[x", "(x".
+bool ParseZLexRange(std::string_view min, std::string_view max, ZLexRange* r);
+
+// Replies a list of (member, score): members only, or with scores as RESP2 a flat array
+// (member, score-bulk, ...) and as RESP3 an array of [member, double] pairs.
+void ReplyZPairs(CommandContext& ctx, const std::vector<ZPair>& items, bool withscores);
+
+// Writes `items` (ordered by score, member) to `key` as a new sorted set, replacing whatever is
+// there (TTL dropped); deletes the key when items is empty. The encoding follows the final size.
+void StoreZPairs(Db& db, std::string_view key, const std::vector<ZPair>& items);
+
+// Read lookup: the sorted set at key, nullptr when absent; kWrongType otherwise.
+OpResult<const ZSet*> FindZsetRead(Db& db, std::string_view key);
+
+// ZRANGE family (zset_family_range.cpp).
+void CmdZrange(CmdArgList args, CommandContext& ctx);
+void CmdZrangestore(CmdArgList args, CommandContext& ctx);
+void CmdZrevrange(CmdArgList args, CommandContext& ctx);
+void CmdZrangebyscore(CmdArgList args, CommandContext& ctx);
+void CmdZrevrangebyscore(CmdArgList args, CommandContext& ctx);
+void CmdZrangebylex(CmdArgList args, CommandContext& ctx);
+void CmdZrevrangebylex(CmdArgList args, CommandContext& ctx);
+void CmdZremrangebyrank(CmdArgList args, CommandContext& ctx);
+void CmdZremrangebyscore(CmdArgList args, CommandContext& ctx);
+void CmdZremrangebylex(CmdArgList args, CommandContext& ctx);
+void CmdZpopmin(CmdArgList args, CommandContext& ctx);
+void CmdZpopmax(CmdArgList args, CommandContext& ctx);
+
+}  // namespace fincache
