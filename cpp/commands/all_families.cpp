@@ -9,6 +9,7 @@ void RegisterGenericFamily(CommandRegistry& r);     // DEL EXISTS EXPIRE SCAN RE
 void RegisterServerFamily(CommandRegistry& r);      // INFO CONFIG COMMAND DBSIZE FLUSHALL TIME ...
 void RegisterListFamily(CommandRegistry& r);        // LPUSH LPOP LRANGE LPOS LMOVE LMPOP ...
 void RegisterZsetFamily(CommandRegistry& r);  // ZADD ZRANGE ZSCORE ZPOPMIN ZUNIONSTORE ...
+void RegisterSetFamily(CommandRegistry& r);  // SADD SREM SMEMBERS SINTER SUNIONSTORE SSCAN ...
 
 void RegisterAllFamilies(CommandRegistry& r) {
   RegisterConnectionFamily(r);
@@ -17,6 +18,7 @@ void RegisterAllFamilies(CommandRegistry& r) {
   RegisterServerFamily(r);
   RegisterListFamily(r);
   RegisterZsetFamily(r);
+  RegisterSetFamily(r);
 }
 
 }  // namespace fincache

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "common/strings.h"
+#include "types/set.h"
 #include "types/zset.h"
 
 extern char** environ;
@@ -184,6 +185,16 @@ Config::Config() {
             .max = INT64_MAX,
             .default_value = "64",
             .on_set = [](const std::string& v) { ZsetLimits::max_listpack_value = std::stoll(v); }});
+
+  // ---- sets: intset while every member is an integer and there are at most this many ----
+  Register({.name = "set-max-intset-entries",
+            .kind = Kind::kInt,
+            .min = 0,
+            .max = INT64_MAX,
+            .default_value = "512",
+            .on_set = [](const std::string& v) {
+              SetLimits::max_intset_entries = std::stoll(v);
+            }});
 }
 
 void Config::Register(Item item) {

@@ -114,6 +114,14 @@ inline constexpr std::string_view kValueOutOfRange = "ERR value is out of range"
 inline constexpr std::string_view kLongRangeExclMin =
     "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 
+// Set family.
+inline constexpr std::string_view kNumkeysExceedArgs =
+    "ERR Number of keys can't be greater than number of args";
+inline constexpr std::string_view kSinterCardLimitNegative = "ERR LIMIT can't be negative";
+// getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX) (SRANDMEMBER count).
+inline constexpr std::string_view kSrandmemberCountRange =
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+
 // "ERR wrong number of arguments for 'get' command" (full name, e.g. 'client|id').
 std::string WrongArgs(std::string_view command_full_name);
 // "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
