@@ -159,5 +159,24 @@ TEST(ZSetTest, AddFlags) {
   EXPECT_EQ(*z.Score("a"), INFINITY);
 }
 
+// Score updates reallocate skiplist nodes (maybe at the same address with another height): the
+// member map must follow every time.
+TEST(ZSetTest, ManyScoreUpdatesKeepMemberMap) {
+  ZSet z;
+  z.ConvertToSkiplist();
+  int out;
+  for (int round = 0; round < 50; ++round)
+    for (int i = 0; i < 40; ++i)
+      ASSERT_TRUE(z.Add("m" + std::to_string(i), (round * 7 + i * 13) % 31, 0, &out, nullptr));
+  ASSERT_EQ(z.size(), 40u);
+  size_t rank = 0;
+  z.Visit(0, z.size(), false, [&](std::string_view m, double s) {
+    EXPECT_EQ(z.Score(m), s);
+    EXPECT_EQ(z.Rank(m), rank++);
+  });
+  for (int i = 0; i < 40; ++i) EXPECT_TRUE(z.Remove("m" + std::to_string(i)));
+  EXPECT_EQ(z.size(), 0u);
+}
+
 }  // namespace
 }  // namespace fincache

@@ -1,4 +1,5 @@
 // Sorted set family through the dispatcher. Expected replies were checked against Redis 7.0.15.
+#include <set>
 #include <string>
 #include <vector>
 
@@ -296,6 +297,59 @@ TEST_F(ZsetFamilyTest, SkiplistRangesMatchListpack) {
     RespValue b = Run(probe);
     EXPECT_EQ(a.ToString(), b.ToString()) << probe[0];
   }
+}
+
+// ---- ZRANDMEMBER / ZSCAN ----
+
+TEST_F(ZsetFamilyTest, Zrandmember) {
+  EXPECT_THAT(Run({"zrandmember", "z"}), NullArg());
+  EXPECT_THAT(Run({"zrandmember", "z", "3"}), ArrLen(0));
+  Run({"zadd", "z", "1", "a", "2", "b", "3", "c"});
+  RespValue one = Run({"zrandmember", "z"});
+  EXPECT_THAT(std::vector<std::string>({"a", "b", "c"}), ::testing::Contains(one.str));
+  EXPECT_THAT(Range({"zrandmember", "z", "10", "withscores"}),
+              ElementsAre("c", "3", "b", "2", "a", "1"));
+  RespValue two = Run({"zrandmember", "z", "2"});
+  ASSERT_THAT(two, ArrLen(2));
+  EXPECT_NE(two.elems[0].str, two.elems[1].str);
+  EXPECT_THAT(Run({"zrandmember", "z", "-7"}), ArrLen(7));
+  EXPECT_THAT(Run({"zrandmember", "z", "0"}), ArrLen(0));
+  EXPECT_THAT(Run({"zrandmember", "z", "1", "foo"}), ErrArg("ERR syntax error"));
+  EXPECT_THAT(Run({"zrandmember", "z", "x"}), ErrArg("ERR value is not an integer"));
+  EXPECT_THAT(Run({"zrandmember", "z", "9223372036854775807", "withscores"}),
+              ErrArg("ERR value is out of range"));
+}
+
+TEST_F(ZsetFamilyTest, ZscanListpackWhole) {
+  Run({"zadd", "z", "1", "a", "2", "b", "0.5", "ab"});
+  EXPECT_THAT(Run({"zscan", "z", "0", "count", "1"}).elems[1], ArrLen(6));
+  EXPECT_THAT(StrArray(Run({"zscan", "z", "0", "match", "a*"}).elems[1]),
+              ElementsAre("ab", "0.5", "a", "1"));
+  EXPECT_THAT(Run({"zscan", "z", "0", "count", "0"}), ErrArg("ERR syntax error"));
+  EXPECT_THAT(Run({"zscan", "z", "x"}), ErrArg("ERR invalid cursor"));
+  EXPECT_THAT(Run({"zscan", "nokey", "0", "count", "0"}).elems[1], ArrLen(0));
+}
+
+TEST_F(ZsetFamilyTest, ZscanSkiplistVisitsEveryMemberOnce) {
+  std::vector<std::string> argv = {"zadd", "z"};
+  for (int i = 0; i < 300; ++i) {
+    argv.push_back(std::to_string(i % 17));  // runs of equal scores
+    argv.push_back("m" + std::to_string(i));
+  }
+  Run(argv);
+  EXPECT_THAT(Run({"object", "encoding", "z"}), BulkArg("skiplist"));
+  std::multiset<std::string> seen;
+  std::string cursor = "0";
+  int pages = 0;
+  do {
+    RespValue r = Run({"zscan", "z", cursor, "count", "7"});
+    cursor = r.elems[0].str;
+    for (size_t i = 0; i < r.elems[1].elems.size(); i += 2) seen.insert(r.elems[1].elems[i].str);
+    ASSERT_LT(++pages, 1000);
+  } while (cursor != "0");
+  EXPECT_EQ(seen.size(), 300u);
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 300u);
+  EXPECT_GT(pages, 10);
 }
 
 }  // namespace

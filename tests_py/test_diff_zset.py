@@ -26,6 +26,22 @@ def zadd_n(key, n, prefix="m", member_len=0):
     return argv
 
 
+def zscan_all(conn, key, *opts):
+    """ZSCAN to completion: the sorted (member, score) pairs seen (pages may repeat a member)."""
+    cursor, seen, pages = b"0", set(), 0
+    while True:
+        r = conn.call("ZSCAN", key, cursor, *opts)
+        cursor, arr = r.value[0].value, [e.value for e in r.value[1].value]
+        seen.update(zip(arr[::2], arr[1::2]))
+        pages += 1
+        if cursor == b"0" or pages > 10000:
+            return sorted(seen)
+
+
+# The differential fixture doesn't know these settings: cases that change them put them back.
+RESET_ZSET_CONFIG = [["CONFIG", "SET", "zset-max-listpack-entries", "128"],
+                     ["CONFIG", "SET", "zset-max-listpack-value", "64"]]
+
 CASES = {
     # ---- ZADD ----
     "zadd_basic": [["ZADD", "z", "1", "a", "2", "b", "1", "a"], ["ZADD", "z", "3", "a", "4", "c"],
@@ -192,9 +208,35 @@ CASES = {
                         ["ZRANGE", "z", "(10", "200", "BYSCORE", "LIMIT", "50", "3"],
                         ["ZRANGE", "z", "200", "(10", "BYSCORE", "REV", "LIMIT", "50", "3", "WITHSCORES"],
                         ["ZREMRANGEBYRANK", "z", "10", "-10"], ["ZRANGE", "z", "0", "-1"], ["ZCARD", "z"]],
+    # ---- ZRANDMEMBER / ZSCAN ----
+    "zrandmember": [["ZRANDMEMBER", "nokey"], ["ZRANDMEMBER", "nokey", "5"], ["ZRANDMEMBER", "nokey", "5", "WITHSCORES"],
+                    ["ZRANDMEMBER", "nokey", "x"], ["ZADD", "z", "1", "a", "2", "b", "3", "c", "0.1", "d"],
+                    ["ZRANDMEMBER", "z", "x"], ["ZRANDMEMBER", "z", "1", "WITHSCORES", "x"], ["ZRANDMEMBER", "z", "1", "foo"],
+                    ["ZRANDMEMBER", "z", "-9223372036854775808"], ["ZRANDMEMBER", "z", "-9223372036854775807", "WITHSCORES"],
+                    ["ZRANDMEMBER", "z", "9223372036854775807", "WITHSCORES"], ["ZRANDMEMBER", "z", "0"],
+                    ["ZRANDMEMBER", "z", "10"], ["ZRANDMEMBER", "z", "4", "WITHSCORES"],
+                    Probe("zrandmember_one_is_member", lambda c: c.call("ZRANDMEMBER", "z").value in (b"a", b"b", b"c", b"d")),
+                    Probe("zrandmember_distinct", lambda c: len({e.value for e in c.call("ZRANDMEMBER", "z", "3").value})),
+                    Probe("zrandmember_repeats", lambda c: len(c.call("ZRANDMEMBER", "z", "-9").value)),
+                    HELLO3, ["ZRANDMEMBER", "z", "10", "WITHSCORES"], ["ZRANDMEMBER", "nokey"],
+                    ["SET", "s", "v"], ["ZRANDMEMBER", "s"], ["ZRANDMEMBER", "s", "1"]],
+    "zscan": [["ZADD", "k", "1", "a", "2", "b", "3", "c", "0.1", "d", "1e20", "e", "inf", "f"], ["ZSCAN", "k", "0"],
+              ["ZSCAN", "k", "0", "MATCH", "a*"], ["ZSCAN", "k", "0", "COUNT", "1"], ["ZSCAN", "k", "0", "COUNT", "0"],
+              ["ZSCAN", "k", "0", "COUNT", "x"], ["ZSCAN", "k", "0", "MATCH"], ["ZSCAN", "k", "0", "TYPE", "zset"],
+              ["ZSCAN", "k", "x"], ["ZSCAN", "k", "-1"], ["ZSCAN", "k", ""], ["ZSCAN", "nokey", "0"],
+              ["ZSCAN", "nokey", "0", "COUNT", "0"], ["ZSCAN", "nokey", "x"], ["SET", "s", "v"], ["ZSCAN", "s", "0"],
+              ["ZSCAN", "s", "0", "COUNT", "0"], HELLO3, ["ZSCAN", "k", "0"]],
+    "zscan_skiplist": [zadd_n("z", 200), ["OBJECT", "ENCODING", "z"],
+                       Probe("zscan_all", lambda c: zscan_all(c, "z", "COUNT", "7")),
+                       Probe("zscan_match", lambda c: zscan_all(c, "z", "MATCH", "m1*"))],
     "arity": [["ZADD", "z"], ["ZCARD"], ["ZSCORE", "z"], ["ZMSCORE", "z"], ["ZRANK", "z"], ["ZCOUNT", "z", "1"],
               ["ZLEXCOUNT", "z", "-"], ["ZREMRANGEBYLEX", "z", "-"], ["ZREVRANGEBYLEX", "z", "+"], ["ZINCRBY", "z", "1"]],
 }
+
+
+for _steps in CASES.values():
+    if any(isinstance(st, list) and st[:2] == ["CONFIG", "SET"] for st in _steps):
+        _steps.extend(RESET_ZSET_CONFIG)
 
 
 @pytest.mark.parametrize("steps", list(CASES.values()), ids=list(CASES.keys()))

@@ -9,6 +9,8 @@ void RegisterGenericFamily(CommandRegistry& r);     // DEL EXISTS EXPIRE SCAN RE
 void RegisterServerFamily(CommandRegistry& r);      // INFO CONFIG COMMAND DBSIZE FLUSHALL TIME ...
 void RegisterListFamily(CommandRegistry& r);        // LPUSH LPOP LRANGE LPOS LMOVE LMPOP ...
 void RegisterZsetFamily(CommandRegistry& r);  // ZADD ZRANGE ZSCORE ZPOPMIN ZUNIONSTORE ...
+
+void RegisterHashFamily(CommandRegistry& r);  // HSET HGET HGETALL HINCRBY HRANDFIELD HSCAN ...
 void RegisterSetFamily(CommandRegistry& r);  // SADD SREM SMEMBERS SINTER SUNIONSTORE SSCAN ...
 
 void RegisterAllFamilies(CommandRegistry& r) {
@@ -16,6 +18,7 @@ void RegisterAllFamilies(CommandRegistry& r) {
   RegisterStringFamily(r);
   RegisterGenericFamily(r);
   RegisterServerFamily(r);
+  RegisterHashFamily(r);
   RegisterListFamily(r);
   RegisterZsetFamily(r);
   RegisterSetFamily(r);

@@ -5,6 +5,7 @@
 
 #include "common/strings.h"
 #include "types/set.h"
+#include "types/hash.h"
 #include "types/zset.h"
 
 extern char** environ;
@@ -185,6 +186,22 @@ Config::Config() {
             .max = INT64_MAX,
             .default_value = "64",
             .on_set = [](const std::string& v) { ZsetLimits::max_listpack_value = std::stoll(v); }});
+
+  // ---- hashes: listpack while at most this many fields / field and value bytes ----
+  Register({.name = "hash-max-listpack-entries",
+            .aliases = {"hash-max-ziplist-entries"},
+            .kind = Kind::kInt,
+            .min = 0,
+            .max = INT64_MAX,
+            .default_value = "512",
+            .on_set = [](const std::string& v) { HashLimits::entries_setting = std::stoll(v); }});
+  Register({.name = "hash-max-listpack-value",
+            .aliases = {"hash-max-ziplist-value"},
+            .kind = Kind::kMemory,
+            .min = 0,
+            .max = INT64_MAX,
+            .default_value = "64",
+            .on_set = [](const std::string& v) { HashLimits::value_setting = std::stoll(v); }});
 
   // ---- sets: intset while every member is an integer and there are at most this many ----
   Register({.name = "set-max-intset-entries",

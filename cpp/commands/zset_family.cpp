@@ -1,7 +1,7 @@
 // Sorted set commands (Redis 7.0.15): ZADD ZINCRBY ZREM ZCARD ZSCORE ZMSCORE ZRANK ZREVRANK
 // ZCOUNT ZLEXCOUNT here; the ZRANGE/ZREMRANGE/ZPOP family in zset_family_range.cpp; ZRANDMEMBER,
-// ZSCAN, ZMPOP and the set operations (ZUNION/ZINTER/ZDIFF[STORE], ZINTERCARD) in
-// zset_family_multi.cpp. Blocking commands (BZPOPMIN, BZPOPMAX, BZMPOP) are not implemented.
+// ZSCAN in zset_family_multi.cpp. Blocking commands (BZPOPMIN, BZPOPMAX, BZMPOP) are not
+// implemented.
 //
 // The data structure is types/zset.h. Scores are doubles (never NaN); replies format them as
 // Redis 7.0: RESP2 a bulk "%.17g" ("inf"/"-inf"), RESP3 a double. A command that removes the
@@ -532,6 +532,20 @@ void RegisterZsetFamily(CommandRegistry& r) {
       CmdZpopmax)
       .KeySpecs({KS::Index(1).RW().Access().Delete()})
       .Args("key/key#0 count/integer?");
+  add("zrandmember", -2, kR, 1, 1, 1, "6.2.0",
+      "Get one or multiple random elements from a sorted set",
+      "O(N) where N is the number of elements returned", CmdZrandmember)
+      .KeySpecs({KS::Index(1).RO().Access()})
+      .Tips({"nondeterministic_output"})
+      .Args("key/key#0 options/block?[count/integer withscores/pure-token=WITHSCORES?]");
+  add("zscan", -3, kR, 1, 1, 1, "2.8.0",
+      "Incrementally iterate sorted sets elements and associated scores",
+      "O(1) for every call. O(N) for a complete iteration, including enough command calls for the "
+      "cursor to return back to 0. N is the number of elements inside the collection..",
+      CmdZscan)
+      .KeySpecs({KS::Index(1).RO().Access()})
+      .Tips({"nondeterministic_output"})
+      .Args("key/key#0 cursor/integer pattern/pattern=MATCH? count/integer=COUNT?");
 }
 
 }  // namespace fincache

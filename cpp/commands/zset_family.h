@@ -47,4 +47,8 @@ void CmdZremrangebylex(CmdArgList args, CommandContext& ctx);
 void CmdZpopmin(CmdArgList args, CommandContext& ctx);
 void CmdZpopmax(CmdArgList args, CommandContext& ctx);
 
+// ZRANDMEMBER, ZSCAN (zset_family_multi.cpp).
+void CmdZrandmember(CmdArgList args, CommandContext& ctx);
+void CmdZscan(CmdArgList args, CommandContext& ctx);
+
 }  // namespace fincache

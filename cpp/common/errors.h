@@ -114,6 +114,11 @@ inline constexpr std::string_view kValueOutOfRange = "ERR value is out of range"
 inline constexpr std::string_view kLongRangeExclMin =
     "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 
+// Hash family.
+inline constexpr std::string_view kHashNotInteger = "ERR hash value is not an integer";
+inline constexpr std::string_view kHashNotFloat = "ERR hash value is not a float";
+inline constexpr std::string_view kValueNanOrInf = "ERR value is NaN or Infinity";
+
 // Set family.
 inline constexpr std::string_view kNumkeysExceedArgs =
     "ERR Number of keys can't be greater than number of args";

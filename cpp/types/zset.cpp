@@ -277,12 +277,13 @@ bool ZSet::Add(std::string_view member, double score, int in, int* out, double* 
         LpErase(LpFind(member));
         LpInsert(score, member);
       } else {
+        // The node may be reallocated (possibly at the same address with another height, so a
+        // different member offset): always re-key the map with the current node's view.
         auto it = map_.find(member);
-        SkipList::Node* n = sl_->UpdateScore(it->second, score);
-        if (n != it->second) {
-          map_.erase(it);
-          map_.emplace(n->member(), n);
-        }
+        SkipList::Node* old_node = it->second;
+        map_.erase(it);
+        SkipList::Node* n = sl_->UpdateScore(old_node, score);
+        map_.emplace(n->member(), n);
       }
       *out = kOutUpdated;
     } else {
