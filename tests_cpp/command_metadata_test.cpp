@@ -117,7 +117,12 @@ TEST_F(CommandMetadataTest, TipsAreRedisTips) {
     bool open_ended = false;
     for (const KeySpec& k : s->key_specs)
       open_ended |= k.find == KeySpec::Find::kRange && k.lastkey < 0;
-    if (open_ended) EXPECT_EQ(request, 1) << "multi-key command without a request_policy tip";
+    // Redis 7.0 leaves a few multi-key commands without a request_policy (the set algebra
+    // family: their keys must share a slot); the differential tests compare the real tips.
+    static const std::set<std::string_view> kRedisTipless = {
+        "sinter", "sinterstore", "sunion", "sunionstore", "sdiff", "sdiffstore"};
+    if (open_ended && !kRedisTipless.count(s->full_name))
+      EXPECT_EQ(request, 1) << "multi-key command without a request_policy tip";
   }
 }
 

@@ -616,12 +616,6 @@ void RegisterSetFamily(CommandRegistry& r) {
       .KeySpecs({KS::Index(1).RO().Access()})
       .Tips({"nondeterministic_output"})
       .Args("key/key#0 cursor/integer pattern/pattern=MATCH? count/integer=COUNT?");
-  // SINTER/SUNION/SDIFF and their STORE forms are implemented and tested against Redis, but
-  // their key specs (range to the last argument) trip CommandMetadataTest.TipsAreRedisTips, which
-  // wants a request_policy tip that Redis 7.0.15 does not give them. They stay out of the table
-  // until that test admits Redis's tip-less multi-key commands; then set this to true.
-  constexpr bool kRegisterSetAlgebra = false;
-  if (!kRegisterSetAlgebra) return;
   add("sinter", -2, kR, 1, -1, "1.0.0", "Intersect multiple sets", kInterComplexity, CmdSInter)
       .KeySpecs({KS::Index(1).Range(-1).RO().Access()})
       .Tips({"nondeterministic_output_order"})
