@@ -500,7 +500,7 @@ def positive_int(r: Node, f: Node) -> Optional[str]:
 
 def unordered(r: Node, f: Node) -> Optional[str]:
     """Same aggregate type and the same elements (bytes), in any order (KEYS, COMMAND LIST)."""
-    if r.kind != f.kind or r.value is None or f.value is None:
+    if r.kind != f.kind or r.kind not in "*~%>" or r.value is None or f.value is None:
         return exact(r, f)
     if r.kind == "%":
         a = sorted(k.raw + v.raw for k, v in r.value)
@@ -959,6 +959,13 @@ RESTORE_CONFIG = [
     ("hz", "10"),
     ("lfu-log-factor", "10"),
     ("proto-max-bulk-len", "536870912"),
+    ("list-max-listpack-size", "-2"),
+    ("hash-max-listpack-entries", "512"),
+    ("hash-max-listpack-value", "64"),
+    ("set-max-intset-entries", "512"),
+    ("zset-max-listpack-entries", "128"),
+    ("zset-max-listpack-value", "64"),
+    ("hll-sparse-max-bytes", "3000"),
 ]
 
 
