@@ -338,7 +338,7 @@ void CmdSInterCard(CmdArgList args, CommandContext& ctx) {
   int64_t limit = 0;
   for (size_t i = 2 + numkeys; i < args.size(); ++i) {
     if (EqualsIgnoreCase(args[i], "limit") && i + 1 < args.size()) {
-      if (!ParseNonNegative(ctx, args[++i], errors::kSinterCardLimitNegative, &limit)) return;
+      if (!ParseNonNegative(ctx, args[++i], errors::kLimitNegative, &limit)) return;
     } else {
       return ctx.SendError(errors::kSyntax);
     }
@@ -427,7 +427,7 @@ void CmdSRandMember(CmdArgList args, CommandContext& ctx) {
   if (has_count) {
     if (!ParseInt64(args[2], &count)) return ctx.SendError(errors::kNotInteger);
     if (count == std::numeric_limits<int64_t>::min())
-      return ctx.SendError(errors::kSrandmemberCountRange);
+      return ctx.SendError(errors::kLongRangeExclMin);
   }
   Db db = ctx.db();
   auto res = FindSetRead(db, args[1]);

@@ -34,6 +34,8 @@ inline constexpr std::string_view kBusyKey = "BUSYKEY Target key name already ex
 inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
 inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float or out of range";
 inline constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
+inline constexpr std::string_view kUnblockedByClientUnblock =
+    "UNBLOCKED client unblocked via CLIENT UNBLOCK";
 
 // ---- connection and server families ----
 inline constexpr std::string_view kProtoVersionNotInt =
@@ -111,6 +113,7 @@ inline constexpr std::string_view kZrangeWithscoresBylex =
 inline constexpr std::string_view kZsetWeightNotFloat = "ERR weight value is not a float";
 inline constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
 inline constexpr std::string_view kValueOutOfRange = "ERR value is out of range";
+// getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX) (SRANDMEMBER/ZRANDMEMBER count).
 inline constexpr std::string_view kLongRangeExclMin =
     "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 
@@ -122,10 +125,58 @@ inline constexpr std::string_view kValueNanOrInf = "ERR value is NaN or Infinity
 // Set family.
 inline constexpr std::string_view kNumkeysExceedArgs =
     "ERR Number of keys can't be greater than number of args";
-inline constexpr std::string_view kSinterCardLimitNegative = "ERR LIMIT can't be negative";
-// getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX) (SRANDMEMBER count).
-inline constexpr std::string_view kSrandmemberCountRange =
-    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+
+// Bitmap family.
+inline constexpr std::string_view kBitOffsetInvalid =
+    "ERR bit offset is not an integer or out of range";
+inline constexpr std::string_view kBitValueInvalid = "ERR bit is not an integer or out of range";
+inline constexpr std::string_view kBitposBitArg = "ERR The bit argument must be 1 or 0.";
+inline constexpr std::string_view kBitopNotSingleKey =
+    "ERR BITOP NOT must be called with a single source key.";
+inline constexpr std::string_view kBitfieldInvalidType =
+    "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 "
+    "is.";
+inline constexpr std::string_view kBitfieldInvalidOverflow = "ERR Invalid OVERFLOW type specified";
+inline constexpr std::string_view kBitfieldRoOnlyGet =
+    "ERR BITFIELD_RO only supports the GET subcommand";
+
+// SORT / SORT_RO.
+inline constexpr std::string_view kSortScoreNotDouble =
+    "ERR One or more scores can't be converted into double";
+
+// HyperLogLog family.
+inline constexpr std::string_view kHllWrongType =
+    "WRONGTYPE Key is not a valid HyperLogLog string value.";
+inline constexpr std::string_view kHllCorrupt = "INVALIDOBJ Corrupted HLL object detected";
+
+// Geo family.
+// printf format of extractLongLatOrReply's error (longitude, latitude with "%f").
+inline constexpr std::string_view kGeoInvalidLonLatFmt = "ERR invalid longitude,latitude pair %f,%f";
+inline constexpr std::string_view kGeoUnsupportedUnit =
+    "ERR unsupported unit provided. please use M, KM, FT, MI";
+inline constexpr std::string_view kGeoMemberNotFound = "ERR could not decode requested zset member";
+inline constexpr std::string_view kGeoNeedNumericRadius = "ERR need numeric radius";
+inline constexpr std::string_view kGeoNeedNumericWidth = "ERR need numeric width";
+inline constexpr std::string_view kGeoNeedNumericHeight = "ERR need numeric height";
+inline constexpr std::string_view kGeoRadiusNegative = "ERR radius cannot be negative";
+inline constexpr std::string_view kGeoBoxNegative = "ERR height or width cannot be negative";
+inline constexpr std::string_view kGeoCountNotPositive = "ERR COUNT must be > 0";
+inline constexpr std::string_view kGeoAnyNeedsCount = "ERR the ANY argument requires COUNT argument";
+inline constexpr std::string_view kGeoSearchStoreWithOptions =
+    "ERR GEOSEARCHSTORE is not compatible with WITHDIST, WITHHASH and WITHCOORD options";
+inline constexpr std::string_view kGeoRadiusStoreWithOptions =
+    "ERR STORE option in GEORADIUS is not compatible with WITHDIST, WITHHASH and WITHCOORD "
+    "options";
+// "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for GEOSEARCH" (argv[0] as sent).
+inline std::string GeoExactlyOneFrom(std::string_view command_as_sent) {
+  return "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for " +
+         std::string(command_as_sent);
+}
+// "ERR exactly one of BYRADIUS and BYBOX can be specified for GEOSEARCH" (argv[0] as sent).
+inline std::string GeoExactlyOneBy(std::string_view command_as_sent) {
+  return "ERR exactly one of BYRADIUS and BYBOX can be specified for " +
+         std::string(command_as_sent);
+}
 
 // "ERR wrong number of arguments for 'get' command" (full name, e.g. 'client|id').
 std::string WrongArgs(std::string_view command_full_name);
