@@ -1,7 +1,7 @@
 // Sorted set commands (Redis 7.0.15): ZADD ZINCRBY ZREM ZCARD ZSCORE ZMSCORE ZRANK ZREVRANK
 // ZCOUNT ZLEXCOUNT here; the ZRANGE/ZREMRANGE/ZPOP family in zset_family_range.cpp; ZRANDMEMBER,
-// ZSCAN in zset_family_multi.cpp. Blocking commands (BZPOPMIN, BZPOPMAX, BZMPOP) are not
-// implemented.
+// ZSCAN in zset_family_multi.cpp; ZMPOP in zset_family_setops.cpp. Blocking commands (BZPOPMIN,
+// BZPOPMAX, BZMPOP) are not implemented.
 //
 // The data structure is types/zset.h. Scores are doubles (never NaN); replies format them as
 // Redis 7.0: RESP2 a bulk "%.17g" ("inf"/"-inf"), RESP3 a double. A command that removes the
@@ -546,6 +546,14 @@ void RegisterZsetFamily(CommandRegistry& r) {
       .KeySpecs({KS::Index(1).RO().Access()})
       .Tips({"nondeterministic_output"})
       .Args("key/key#0 cursor/integer pattern/pattern=MATCH? count/integer=COUNT?");
+  add("zmpop", -4, kW, 0, 0, 0, "7.0.0", "Remove and return members with scores in a sorted set",
+      "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements "
+      "in the sorted set, and M being the number of elements popped.",
+      CmdZmpop, ZSetOpKeys)
+      .KeySpecs({KS::Index(1).Keynum(0, 1, 1).RW().Access().Delete()})
+      .Args(
+          "numkeys/integer key/key#0* where/oneof[min/pure-token=MIN max/pure-token=MAX] "
+          "count/integer=COUNT?");
 }
 
 }  // namespace fincache

@@ -51,4 +51,30 @@ void CmdZpopmax(CmdArgList args, CommandContext& ctx);
 void CmdZrandmember(CmdArgList args, CommandContext& ctx);
 void CmdZscan(CmdArgList args, CommandContext& ctx);
 
+// ZUNION ZINTER ZDIFF (+STORE), ZINTERCARD, ZMPOP (zset_family_setops.cpp).
+void CmdZunion(CmdArgList args, CommandContext& ctx);
+void CmdZinter(CmdArgList args, CommandContext& ctx);
+void CmdZdiff(CmdArgList args, CommandContext& ctx);
+void CmdZunionstore(CmdArgList args, CommandContext& ctx);
+void CmdZinterstore(CmdArgList args, CommandContext& ctx);
+void CmdZdiffstore(CmdArgList args, CommandContext& ctx);
+void CmdZintercard(CmdArgList args, CommandContext& ctx);
+void CmdZmpop(CmdArgList args, CommandContext& ctx);
+// Key positions for the dispatcher (Redis's getkeys rules; false: the handler reports): numkeys at
+// argv[1] with keys after it (ZUNION/ZINTER/ZDIFF/ZINTERCARD/ZMPOP), or destination at argv[1]
+// and numkeys at argv[2] (the *STORE forms; destination listed first).
+bool ZSetOpKeys(CmdArgList args, KeyIndexes* out);
+bool ZSetOpStoreKeys(CmdArgList args, KeyIndexes* out);
+
+// Pops up to `count` (>= 1) members from the sorted set `z` stored at `key`: the lowest scores
+// first, or with max the highest first; deletes the key when it becomes empty. Returns the popped
+// (member, score) pairs in pop order.
+std::vector<ZPair> ZPopN(Db& db, std::string_view key, ZSet* z, bool max, size_t count);
+
+// ZMPOP/BZMPOP's step for one key: when `key` holds a sorted set, pops up to `count` (>= 1)
+// members (ZPopN) and replies [key, [[member, score], ...]] (RESP2 scores as bulks, RESP3 as
+// doubles); when it holds another type, replies WRONGTYPE. Returns true when it replied, false
+// when the key is missing (nothing sent). Looks the key up as a write (no keyspace stats).
+bool ZMPopFromKey(CommandContext& ctx, Db& db, std::string_view key, bool max, int64_t count);
+
 }  // namespace fincache
