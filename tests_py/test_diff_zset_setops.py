@@ -4,9 +4,12 @@ Every result of the set operations is ordered by (score, member), so replies com
 byte, including inputs that are plain sets (members score 1) and infinities (inf + -inf is 0).
 """
 
+import time
+
 import pytest
 
 from diffutil import (  # noqa: F401 (fixtures)
+    Probe,
     S,
     diff,
     masked_map,
@@ -31,6 +34,18 @@ def zadd_n(key, n, prefix="m", start=0, step=1, member_len=0):
         argv += [str(start + i * step), m + "x" * max(0, member_len - len(m))]
     return argv
 
+
+def _hits(node):
+    """keyspace_hits/misses lines of an INFO stats reply."""
+    text = node.text().decode()
+    return sorted(ln for ln in text.split("\r\n") if ln.startswith(("keyspace_hits:", "keyspace_misses:")))
+
+
+def same_hits(r, f):
+    return None if _hits(r) == _hits(f) else f"{_hits(r)} != {_hits(f)}"
+
+
+STATS = S(["INFO", "stats"], cmp=same_hits)
 
 RESET_ZSET_CONFIG = [["CONFIG", "SET", "zset-max-listpack-entries", "128"],
                      ["CONFIG", "SET", "zset-max-listpack-value", "64"]]
@@ -164,6 +179,21 @@ CASES = {
                   ["ZINTERCARD", "3", "a", "b", "s"], ["ZINTERCARD", "2", "a", "b", "LIMIT", "17"],
                   ["ZDIFF", "3", "a", "b", "s", "WITHSCORES"], ["ZDIFFSTORE", "dd", "2", "b", "s"], ["ZCARD", "dd"],
                   ["OBJECT", "ENCODING", "dd"]],
+    "keyspace_stats": BASE + [["SET", "str", "v"], ["CONFIG", "RESETSTAT"],
+                              ["ZUNION", "3", "z1", "nokey", "s"], STATS,
+                              ["ZUNIONSTORE", "d", "2", "z1", "nokey"], STATS,
+                              ["ZINTERSTORE", "d", "2", "nokey", "z2", "WEIGHTS", "x", "1"], STATS,
+                              ["ZDIFF", "3", "z1", "str", "nokey"], STATS,
+                              ["ZINTERCARD", "2", "z1", "nokey", "LIMIT", "x"], STATS,
+                              ["ZMPOP", "2", "nokey", "z1", "MIN"], STATS, ["ZUNION", "0", "z1"], STATS],
+    "expired_inputs": BASE + [["PEXPIRE", "z2", "1"], ["SET", "d", "v", "PX", "1"],
+                              Probe("sleep", lambda c: time.sleep(0.02)),
+                              ["ZUNION", "2", "z1", "z2", "WITHSCORES"], ["ZUNIONSTORE", "d", "1", "z2"],
+                              ["EXISTS", "d"], ["ZMPOP", "2", "z2", "z1", "MAX"]],
+    "lowercase_and_mixed_options": BASE + [["zunion", "2", "z1", "z2", "wEiGhTs", "1", "2", "aGgReGaTe", "mAx",
+                                            "wItHsCoReS"], ["zinterstore", "d", "2", "z1", "z2", "aggregate", "MIN"],
+                                           ["zrange", "d", "0", "-1", "withscores"], ["zdiff", "2", "z1", "z2", "withScores"],
+                                           ["zmpop", "1", "z1", "mAx", "cOuNt", "2"]],
     # ---- ZINTERCARD ----
     "zintercard": BASE + [["SET", "str", "v"], ["ZINTERCARD", "2", "z1", "z2"],
                           ["ZINTERCARD", "2", "z1", "z2", "LIMIT", "1"], ["ZINTERCARD", "2", "z1", "z2", "limit", "0"],

@@ -1,7 +1,7 @@
 // Sorted set commands (Redis 7.0.15): ZADD ZINCRBY ZREM ZCARD ZSCORE ZMSCORE ZRANK ZREVRANK
 // ZCOUNT ZLEXCOUNT here; the ZRANGE/ZREMRANGE/ZPOP family in zset_family_range.cpp; ZRANDMEMBER,
-// ZSCAN in zset_family_multi.cpp; ZMPOP in zset_family_setops.cpp. Blocking commands (BZPOPMIN,
-// BZPOPMAX, BZMPOP) are not implemented.
+// ZSCAN in zset_family_multi.cpp; ZUNION ZINTER ZDIFF (+STORE) ZINTERCARD ZMPOP in
+// zset_family_setops.cpp. Blocking commands (BZPOPMIN, BZPOPMAX, BZMPOP) are not implemented.
 //
 // The data structure is types/zset.h. Scores are doubles (never NaN); replies format them as
 // Redis 7.0: RESP2 a bulk "%.17g" ("inf"/"-inf"), RESP3 a double. A command that removes the
@@ -546,6 +546,64 @@ void RegisterZsetFamily(CommandRegistry& r) {
       .KeySpecs({KS::Index(1).RO().Access()})
       .Tips({"nondeterministic_output"})
       .Args("key/key#0 cursor/integer pattern/pattern=MATCH? count/integer=COUNT?");
+  add("zunion", -3, kR, 0, 0, 0, "6.2.0", "Add multiple sorted sets",
+      "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being "
+      "the number of elements in the resulting sorted set.",
+      CmdZunion, ZSetOpKeys)
+      .KeySpecs({KS::Index(1).Keynum(0, 1, 1).RO().Access()})
+      .Args(
+          "numkeys/integer key/key#0* weight/integer=WEIGHTS?* "
+          "aggregate/oneof=AGGREGATE?[sum/pure-token=SUM min/pure-token=MIN max/pure-token=MAX] "
+          "withscores/pure-token=WITHSCORES?");
+  add("zinter", -3, kR, 0, 0, 0, "6.2.0", "Intersect multiple sorted sets",
+      "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the "
+      "number of input sorted sets and M being the number of elements in the resulting sorted "
+      "set.",
+      CmdZinter, ZSetOpKeys)
+      .KeySpecs({KS::Index(1).Keynum(0, 1, 1).RO().Access()})
+      .Args(
+          "numkeys/integer key/key#0* weight/integer=WEIGHTS?* "
+          "aggregate/oneof=AGGREGATE?[sum/pure-token=SUM min/pure-token=MIN max/pure-token=MAX] "
+          "withscores/pure-token=WITHSCORES?");
+  add("zdiff", -3, kR, 0, 0, 0, "6.2.0", "Subtract multiple sorted sets",
+      "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N "
+      "is the size of the first set, and K is the size of the result set.",
+      CmdZdiff, ZSetOpKeys)
+      .KeySpecs({KS::Index(1).Keynum(0, 1, 1).RO().Access()})
+      .Args("numkeys/integer key/key#0* withscores/pure-token=WITHSCORES?");
+  add("zunionstore", -4, kW | kOom, 1, 1, 1, "2.0.0",
+      "Add multiple sorted sets and store the resulting sorted set in a new key",
+      "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being "
+      "the number of elements in the resulting sorted set.",
+      CmdZunionstore, ZSetOpStoreKeys)
+      .KeySpecs({KS::Index(1).OW().Update(), KS::Index(2).Keynum(0, 1, 1).RO().Access()})
+      .Args(
+          "destination/key#0 numkeys/integer key/key#1* weight/integer=WEIGHTS?* "
+          "aggregate/oneof=AGGREGATE?[sum/pure-token=SUM min/pure-token=MIN max/pure-token=MAX]");
+  add("zinterstore", -4, kW | kOom, 1, 1, 1, "2.0.0",
+      "Intersect multiple sorted sets and store the resulting sorted set in a new key",
+      "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the "
+      "number of input sorted sets and M being the number of elements in the resulting sorted "
+      "set.",
+      CmdZinterstore, ZSetOpStoreKeys)
+      .KeySpecs({KS::Index(1).OW().Update(), KS::Index(2).Keynum(0, 1, 1).RO().Access()})
+      .Args(
+          "destination/key#0 numkeys/integer key/key#1* weight/integer=WEIGHTS?* "
+          "aggregate/oneof=AGGREGATE?[sum/pure-token=SUM min/pure-token=MIN max/pure-token=MAX]");
+  add("zdiffstore", -4, kW | kOom, 1, 1, 1, "6.2.0",
+      "Subtract multiple sorted sets and store the resulting sorted set in a new key",
+      "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N "
+      "is the size of the first set, and K is the size of the result set.",
+      CmdZdiffstore, ZSetOpStoreKeys)
+      .KeySpecs({KS::Index(1).OW().Update(), KS::Index(2).Keynum(0, 1, 1).RO().Access()})
+      .Args("destination/key#0 numkeys/integer key/key#1*");
+  add("zintercard", -3, kR, 0, 0, 0, "7.0.0",
+      "Intersect multiple sorted sets and return the cardinality of the result",
+      "O(N*K) worst case with N being the smallest input sorted set, K being the number of input "
+      "sorted sets.",
+      CmdZintercard, ZSetOpKeys)
+      .KeySpecs({KS::Index(1).Keynum(0, 1, 1).RO().Access()})
+      .Args("numkeys/integer key/key#0* limit/integer=LIMIT?");
   add("zmpop", -4, kW, 0, 0, 0, "7.0.0", "Remove and return members with scores in a sorted set",
       "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements "
       "in the sorted set, and M being the number of elements popped.",
