@@ -4,6 +4,7 @@ Every result of the set operations is ordered by (score, member), so replies com
 byte, including inputs that are plain sets (members score 1) and infinities (inf + -inf is 0).
 """
 
+import random
 import time
 
 import pytest
@@ -246,6 +247,52 @@ CASES = {
                       ["COMMAND", "GETKEYSANDFLAGS", "ZUNIONSTORE", "d", "2", "a", "b"]],
 }
 
+
+def random_mix(seed, n=60):
+    """Seeded random set algebra over sorted sets and sets of equal and different sizes, with
+    fractional scores, infinities and weights: exercises the summation order (inputs by size,
+    ties in argument order) and the result ordering."""
+    rnd = random.Random(seed)
+    members = [f"m{i}" for i in range(12)] + ["1", "2", "10", "-3"]
+    scores = ["0.1", "0.2", "0.3", "1e-17", "-0.7", "3", "inf", "-inf", "1.5", "2.25", "-0", "1e300"]
+    keys = ["k1", "k2", "k3", "k4", "s1", "s2"]
+    steps = []
+    for k in keys[:4]:
+        argv = ["ZADD", k]
+        for m in rnd.sample(members, rnd.randint(1, 6)):
+            argv += [rnd.choice(scores), m]
+        steps.append(argv)
+    for k in keys[4:]:
+        steps.append(["SADD", k] + rnd.sample(members, rnd.randint(1, 6)))
+    for _ in range(n):
+        nk = rnd.randint(1, 4)
+        srcs = [rnd.choice(keys + ["nokey"]) for _ in range(nk)]
+        op = rnd.choice(["ZUNION", "ZINTER", "ZDIFF", "ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE", "ZINTERCARD"])
+        store = op.endswith("STORE")
+        argv = [op] + (["d"] if store else []) + [str(nk)] + srcs
+        if op in ("ZUNION", "ZINTER", "ZUNIONSTORE", "ZINTERSTORE"):
+            if rnd.random() < 0.6:
+                argv += ["WEIGHTS"] + [rnd.choice(["1", "2", "0.5", "-1", "0", "0.1", "inf", "3"]) for _ in range(nk)]
+            if rnd.random() < 0.5:
+                argv += ["AGGREGATE", rnd.choice(["SUM", "MIN", "MAX"])]
+        if op == "ZINTERCARD" and rnd.random() < 0.5:
+            argv += ["LIMIT", str(rnd.randint(0, 3))]
+        if not store and op != "ZINTERCARD" and rnd.random() < 0.8:
+            argv.append("WITHSCORES")
+        steps.append(argv)
+        if store:
+            steps.append(["ZRANGE", "d", "0", "-1", "WITHSCORES"])
+            if rnd.random() < 0.2:
+                steps.append(["RENAME", "d", rnd.choice(keys[:4])])
+        if rnd.random() < 0.1:
+            steps.append(["ZMPOP", "2", rnd.choice(keys), rnd.choice(keys), rnd.choice(["MIN", "MAX"]),
+                          "COUNT", str(rnd.randint(1, 3))])
+    return steps
+
+
+CASES["random_mix_1"] = random_mix(1)
+CASES["random_mix_2"] = random_mix(2)
+CASES["random_mix_3"] = random_mix(3)
 
 for _steps in CASES.values():
     if any(isinstance(st, list) and st[:2] == ["CONFIG", "SET"] for st in _steps):
