@@ -179,7 +179,22 @@ LIST_CASES = {
     ],
 }
 
-ALL_CASES = {**ZSET_CASES, **HASH_CASES, **SET_CASES, **LIST_CASES}
+SORT_CASES = {
+    "sort": [
+        call("rpush", "l", 3, 1, 2), call("mset", {"w_1": 30, "w_2": 10, "w_3": 20}),
+        call("hset", "h_1", "name", "one"), call("hset", "h_3", "name", "three"), call("sort", "l"),
+        call("sort", "l", desc=True), call("sort", "l", start=1, num=1), call("sort", "l", by="w_*"),
+        call("sort", "l", by="w_*", get=["#", "w_*", "h_*->name"]),
+        call("sort", "l", by="w_*", get=["#", "h_*->name"], groups=True),
+        call("sort", "l", alpha=True, desc=True), call("sort", "l", store="out"), call("lrange", "out", 0, -1),
+        call("sort", "l", by="nosort", get="h_*->name"), call("sort_ro", "l", by="w_*", desc=True),
+        call("zadd", "z", {"b": 2, "a": 1, "c": 3}), call("sort", "z", by="nosort", desc=True),
+        call("set", "str", "x"), call("sort", "str"), call("sort", "l", get="#", groups=True),
+        call("sort", "l", start=1), call("rpush", "bad", "x"), call("sort", "bad"),
+    ],
+}
+
+ALL_CASES = {**ZSET_CASES, **HASH_CASES, **SET_CASES, **LIST_CASES, **SORT_CASES}
 
 
 @pytest.mark.parametrize("protocol, decode", [(2, False), (2, True), (3, False), (3, True)])
