@@ -132,6 +132,15 @@ TEST_F(GeoFamilyTest, GeodistUnits) {
   EXPECT_THAT(Run({"geodist", "Sicily", "a", "b", "km", "x"}), ErrArg("ERR syntax error"));
 }
 
+TEST_F(GeoFamilyTest, DistancesRoundLikeRedisFixedPoint) {
+  // The distance is 3834282.9398500002: "%.4f" would give ...9399, Redis's llrint ...9398.
+  Run({"zadd", "g", "3866735165485083", "p"});
+  RespValue r = Run({"geosearch", "g", "fromlonlat", "180", "75.68193645255957", "byradius", "1e9",
+                     "m", "withdist"});
+  ASSERT_THAT(r, ArrLen(1));
+  EXPECT_THAT(r.elems[0].elems[1], BulkArg("3834282.9398"));
+}
+
 TEST_F(GeoFamilyTest, GeohashAndGeopos) {
   AddSicily();
   EXPECT_THAT(StrArray(Run({"geohash", "Sicily", "Palermo", "Catania", "nope"})),

@@ -177,6 +177,13 @@ CASES = {
                           ["GEOSEARCH", "g", "FROMLONLAT", "1", "1", "BYRADIUS", "1", "km", "DESC"],
                           ["GEOSEARCH", "g", "FROMLONLAT", "1", "1", "BYRADIUS", "1", "km"],
                           ["GEODIST", "g", "a", "b"]],
+    # Distances are rounded as llrint(d * 10^4) (ties to even), not printf's "%.4f".
+    "distance_rounding": [["ZADD", "g", "3866735165485083", "p26"],
+                          ["GEOSEARCH", "g", "FROMLONLAT", "180", "75.68193645255957", "BYRADIUS", "1e9", "m", "WITHDIST"],
+                          ["GEOSEARCH", "g", "FROMLONLAT", "-180", "75.68193645255957", "BYBOX", "1e4", "1e4", "km",
+                           "WITHDIST"],
+                          ["GEOSEARCHSTORE", "d", "g", "FROMLONLAT", "180", "75.68193645255957", "BYRADIUS", "1e9", "m",
+                           "STOREDIST"], ["ZSCORE", "d", "p26"]],
     "geo_is_a_zset": [SICILY, ["ZREM", "Sicily", "Palermo"], ["GEOPOS", "Sicily", "Palermo"],
                       ["ZINCRBY", "Sicily", "1", "x"], ["GEOPOS", "Sicily", "x"], ["GEOHASH", "Sicily", "x"],
                       ["GEOADD", "Sicily", "CH", "13.5", "37.9", "x"], ["ZSCORE", "Sicily", "x"],

@@ -9,6 +9,7 @@
 // Reply formats as Redis: distances are bulk strings "%.4f" (also in RESP3), coordinates are
 // RESP2 bulk strings in the "%.17Lf"-without-trailing-zeros form and RESP3 doubles.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -126,10 +127,16 @@ void ReplyLonLat(CommandContext& ctx, const double xy[2]) {
   ReplyCoordinate(ctx, xy[1]);
 }
 
-// A distance: always a bulk string with 4 decimals.
+// A distance: always a bulk string with 4 decimals, as Redis's fixedpoint_d2string: the value
+// times 10^4 rounded to an integer with llrint (ties to even, unlike printf's "%.4f" which
+// rounds the exact binary value: 3834282.9398500002 gives "3834282.9398").
 void ReplyDistance(CommandContext& ctx, double d) {
-  char buf[128];
-  int n = std::snprintf(buf, sizeof(buf), "%.4f", d);
+  long long scaled = std::llrint(d * 10000.0);
+  unsigned long long v = scaled < 0 ? 0ULL - static_cast<unsigned long long>(scaled)
+                                    : static_cast<unsigned long long>(scaled);
+  char buf[64];
+  int n =
+      std::snprintf(buf, sizeof(buf), "%s%llu.%04llu", scaled < 0 ? "-" : "", v / 10000, v % 10000);
   ctx.rb.SendBulk(std::string_view(buf, static_cast<size_t>(n)));
 }
 
