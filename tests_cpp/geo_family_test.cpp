@@ -1,5 +1,6 @@
 // Geo family through the dispatcher, and the geohash functions directly. Expected values were
 // taken from Redis 7.0.15.
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,9 @@ TEST(GeohashTest, StepsAndDistance) {
   EXPECT_DOUBLE_EQ(geo::Distance(0, 0, 0, 0), 0);
   // A degree along the equator.
   EXPECT_NEAR(geo::Distance(0, 0, 1, 0), 111226.3, 0.1);
+  // Same longitude: the meridian arc, exactly as Redis's shortcut computes it.
+  EXPECT_EQ(geo::Distance(10, 20, 10, 21.5),
+            geo::kEarthRadiusMeters * std::fabs(21.5 * (M_PI / 180.0) - 20 * (M_PI / 180.0)));
   uint64_t min, max;
   geo::ScoreRangeOf(geo::HashBits{1, 1}, &min, &max);
   EXPECT_EQ(min, 1ULL << 50);

@@ -301,6 +301,32 @@ def random_case(seed, n_points, n_searches, listpack=False):
     return steps
 
 
+def same_longitude_case(seed, n_keys):
+    """Points sharing a longitude: distances take Redis's meridian shortcut, and boxes centred on
+    that longitude test the latitude bound alone."""
+    rng = random.Random(seed)
+    steps = []
+    for k in range(n_keys):
+        key, lon = f"s{k}", f"{rng.uniform(-180, 180):.6f}"
+        argv = ["GEOADD", key]
+        for i in range(30):
+            argv += [lon, f"{rng.uniform(-85, 85):.6f}", f"m{i}"]
+        steps.append(argv)
+        for _ in range(20):
+            steps.append(["GEODIST", key, f"m{rng.randrange(30)}", f"m{rng.randrange(30)}",
+                          rng.choice(["m", "km", "ft", "mi"])])
+        for _ in range(8):
+            lat, h = f"{rng.uniform(-85, 85):.6f}", f"{rng.uniform(1, 4000):.4f}"
+            steps.append(["GEOSEARCH", key, "FROMLONLAT", lon, lat, "BYBOX", "1", h, "km", "WITHDIST", "ASC"])
+            steps.append(["GEOSEARCH", key, "FROMMEMBER", f"m{rng.randrange(30)}", "BYRADIUS", h, "km",
+                          "WITHDIST", "DESC"])
+    return steps
+
+
+def test_geo_same_longitude(diff):
+    diff.run(same_longitude_case(55, 8), "same_longitude")
+
+
 RANDOM_CASES = {
     "random_300_points_a": (11, 300, 120),
     "random_300_points_b": (22, 300, 120),

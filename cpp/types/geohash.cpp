@@ -55,13 +55,17 @@ HashBits Moved(HashBits h, int dlon, int dlat) {
   return h;
 }
 
-// Rectangle test: the point (x2, y2) is within width_m/2 of the centre (x1, y1) along the
-// parallel and within height_m/2 along the meridian.
+// Meridian distance between two latitudes (the haversine with equal longitudes, simplified).
+double LatDistance(double lat1, double lat2) {
+  return kEarthRadiusMeters * std::fabs(ToRad(lat2) - ToRad(lat1));
+}
+
+// Rectangle test: the point (x2, y2) is within height_m/2 of the centre (x1, y1) along the
+// meridian and within width_m/2 along its parallel.
 bool InRectangle(double width_m, double height_m, double x1, double y1, double x2, double y2,
                  double* distance) {
-  double lon_distance = Distance(x2, y2, x1, y2);
-  double lat_distance = Distance(x2, y2, x2, y1);
-  if (lon_distance > width_m / 2 || lat_distance > height_m / 2) return false;
+  if (LatDistance(y2, y1) > height_m / 2) return false;
+  if (Distance(x2, y2, x1, y2) > width_m / 2) return false;
   *distance = Distance(x1, y1, x2, y2);
   return true;
 }
@@ -159,14 +163,17 @@ Neighbors GetNeighbors(HashBits h) {
 }
 
 double Distance(double lon1, double lat1, double lon2, double lat2) {
-  double lat1r = ToRad(lat1);
   double lon1r = ToRad(lon1);
-  double lat2r = ToRad(lat2);
   double lon2r = ToRad(lon2);
-  double u = std::sin((lat2r - lat1r) / 2);
   double v = std::sin((lon2r - lon1r) / 2);
-  return 2.0 * kEarthRadiusMeters *
-         std::asin(std::sqrt(u * u + std::cos(lat1r) * std::cos(lat2r) * v * v));
+  // Same longitude: the arc along the meridian (Redis 7.0.15 takes this shortcut too, and its
+  // result differs from the full formula in the last bits).
+  if (v == 0.0) return LatDistance(lat1, lat2);
+  double lat1r = ToRad(lat1);
+  double lat2r = ToRad(lat2);
+  double u = std::sin((lat2r - lat1r) / 2);
+  double a = u * u + std::cos(lat1r) * std::cos(lat2r) * v * v;
+  return 2.0 * kEarthRadiusMeters * std::asin(std::sqrt(a));
 }
 
 int EstimateStepsByRadius(double range_meters, double lat) {
