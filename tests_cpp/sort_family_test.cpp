@@ -110,6 +110,9 @@ TEST_F(SortFamilyTest, ByAndGetPatterns) {
   Run({"mset", "w_1", "30", "w_2", "10", "w_3", "20"});
   EXPECT_THAT(Sort({"l", "by", "w_*"}), ElementsAre("2", "3", "1"));
   EXPECT_THAT(Sort({"l", "by", "w_*", "desc", "limit", "0", "1"}), ElementsAre("1"));
+  // A partial sort under LIMIT: equal weights (missing ones weigh 0) still order by element.
+  EXPECT_THAT(Sort({"l", "by", "w_*", "limit", "1", "1"}), ElementsAre("3"));
+  EXPECT_THAT(Sort({"l", "by", "none_*", "desc", "limit", "1", "2"}), ElementsAre("2", "1"));
   EXPECT_THAT(Sort({"l", "by", "w_*", "get", "#", "get", "w_*", "get", "nostar", "get", "o_*"}),
               ElementsAre("2", "10", "(nil)", "(nil)", "3", "20", "(nil)", "(nil)", "1", "30",
                           "(nil)", "(nil)"));

@@ -336,10 +336,19 @@ void CmdSort(CmdArgList args, CommandContext& ctx) {
   bool weights_ok = true;
   if (!o.dontsort) {
     weights_ok = LoadWeights(db, o, &items);
-    std::stable_sort(items.begin(), items.end(), [&](const SortItem& a, const SortItem& b) {
+    auto less = [&](const SortItem& a, const SortItem& b) {
       int c = CompareItems(a, b, o);
       return o.desc ? c > 0 : c < 0;
-    });
+    };
+    const int64_t n = static_cast<int64_t>(items.size());
+    if (o.by && (start != 0 || end != n - 1)) {
+      // Redis sorts only the requested range here (pqsort), without any order among equal
+      // weights; a partial sort gives the same rows.
+      std::partial_sort(items.begin(), items.begin() + std::max<int64_t>(end + 1, 0), items.end(),
+                        less);
+    } else {
+      std::stable_sort(items.begin(), items.end(), less);  // glibc's qsort: a stable merge sort
+    }
   }
   if (!weights_ok) return ctx.SendError(errors::kSortScoreNotDouble);
 
