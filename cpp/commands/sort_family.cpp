@@ -15,7 +15,14 @@
 //     missing weigh 0. Equal weights fall back to a binary comparison of the elements.
 //   * ALPHA compares with strcoll without STORE (the C/C.UTF-8 collation: byte order up to the
 //     first NUL) and binary with STORE; with BY, a missing weight sorts first and equal weights
-//     keep their input order (glibc's qsort is a stable merge sort).
+//     keep their input order (glibc's qsort is a stable merge sort), except under a LIMIT, where
+//     Redis's partial quicksort leaves their order unspecified (here: std::partial_sort's).
+//
+// Known differences: a sorted set that isn't sorted "don't sort" is loaded in skiplist order,
+// Redis's in hash order (visible only through equal ALPHA BY weights); inside a script Redis
+// sorts an unsorted set ALPHA (FinCache can't tell a script's call yet); COMMAND
+// GETKEYSANDFLAGS reports no flags for the STORE key (its key spec is "unknown", and the
+// registry takes flags from key specs), where Redis says OW update.
 //   * Patterns: "#" is the element itself; otherwise the first '*' is replaced by the element, and
 //     "->field" after it reads a hash field. A pattern without '*' names nothing (nil).
 //
