@@ -286,6 +286,64 @@ TEST_F(BitmapFamilyTest, BitFieldSignedOverflow) {
   EXPECT_THAT(Ints(r), ElementsAre(0, INT64_MIN, INT64_MIN, INT64_MIN, kNil, INT64_MIN));
 }
 
+// Redis classifies a signed SET far below the field's range as overflowing upwards (its limits
+// are computed in wrapping 64-bit arithmetic): SAT stores the maximum there.
+TEST_F(BitmapFamilyTest, BitFieldSignedSetFarBelowRange) {
+  auto r = Run({"bitfield",
+                "x",
+                "overflow",
+                "sat",
+                "set",
+                "i8",
+                "0",
+                "-9223372036854775808",
+                "get",
+                "i8",
+                "0",
+                "set",
+                "i8",
+                "0",
+                "-9223372036854775680",
+                "get",
+                "i8",
+                "0",
+                "set",
+                "i8",
+                "0",
+                "-9223372036854775681",
+                "get",
+                "i8",
+                "0",
+                "set",
+                "i63",
+                "8",
+                "-4611686018427387905",
+                "get",
+                "i63",
+                "8",
+                "overflow",
+                "fail",
+                "set",
+                "i8",
+                "0",
+                "-9223372036854775808",
+                "set",
+                "i8",
+                "0",
+                "-200",
+                "overflow",
+                "wrap",
+                "set",
+                "i8",
+                "0",
+                "-9223372036854775808",
+                "get",
+                "i8",
+                "0"});
+  EXPECT_THAT(Ints(r), ElementsAre(0, 127, 127, -128, -128, 127, 0, 4611686018427387903LL, kNil,
+                                   kNil, 127, 0));
+}
+
 TEST_F(BitmapFamilyTest, BitFieldUnsignedOverflow) {
   auto r =
       Run({"bitfield", "b2",       "set",  "u8",  "0",  "-1", "overflow", "sat", "set", "u8", "8",

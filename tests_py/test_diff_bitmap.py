@@ -124,6 +124,15 @@ CASES = {
                         ["BITFIELD", "w", "overflow", "wrap", "set", "i7", "1", "1000", "get", "i7", "1", "incrby",
                          "i7", "1", "-1000", "incrby", "i7", "1", "9223372036854775807", "incrby", "i7", "1",
                          "-9223372036854775808", "get", "i7", "1"], ["GET", "w"]],
+    "bitfield_signed_set_far_below": [["BITFIELD", "x", "OVERFLOW", "SAT", "SET", "i8", "0", "-9223372036854775808",
+                                       "GET", "i8", "0", "SET", "i8", "0", "-9223372036854775680", "GET", "i8", "0",
+                                       "SET", "i8", "0", "-9223372036854775681", "GET", "i8", "0", "SET", "i63", "8",
+                                       "-4611686018427387905", "GET", "i63", "8", "OVERFLOW", "FAIL", "SET", "i8", "0",
+                                       "-9223372036854775808", "SET", "i8", "0", "-200", "OVERFLOW", "WRAP", "SET",
+                                       "i8", "0", "-9223372036854775808", "GET", "i8", "0"], ["GET", "x"],
+                                      ["BITFIELD", "y", "OVERFLOW", "SAT", "SET", "i32", "0", "-9223372036854775807",
+                                       "SET", "i1", "40", "-9223372036854775807", "SET", "i64", "41",
+                                       "-9223372036854775808", "GET", "i32", "0", "GET", "i1", "40"], ["GET", "y"]],
     "bitfield_unsigned": [["BITFIELD", "b2", "set", "u8", "0", "-1", "overflow", "sat", "set", "u8", "8", "-1",
                            "overflow", "fail", "set", "u8", "16", "-1", "set", "u8", "16", "256", "get", "u8", "0",
                            "get", "u8", "8", "get", "u8", "16"], ["STRLEN", "b2"], ["GET", "b2"],
@@ -254,6 +263,53 @@ def random_mix(seed: int, n: int = 250) -> list:
 
 for _seed in (1, 2, 3):
     CASES[f"random_mix_{_seed}"] = random_mix(_seed)
+
+
+def edge_mix(seed: int, n: int = 300) -> list:
+    """A seeded mix over longer strings of runs (0x00/0xff/...) with a few odd bytes: BITPOS and
+    BITCOUNT ranges crossing whole words, BITFIELD at field widths and values near the limits of
+    every overflow policy, BITOP over unequal lengths. Ends with GET of every key."""
+    rnd = random.Random(seed)
+    keys = ["a", "b", "c"]
+    steps: list = []
+    for k in keys:
+        size = rnd.randrange(0, 400)
+        body = bytearray(rnd.choice([b"\x00", b"\xff", b"\x0f", b"\x80"]) * size)
+        for _ in range(rnd.randrange(3)):
+            if size:
+                body[rnd.randrange(size)] = rnd.randrange(256)
+        steps.append(["SET", k, bytes(body)])
+    for _ in range(n):
+        k = rnd.choice(keys)
+        what = rnd.randrange(5)
+        unit = rnd.choice([[], ["BYTE"], ["BIT"]])
+        hi = 3300 if unit == ["BIT"] else 420
+        if what == 0:
+            tail = rnd.choice([[], [str(rnd.randrange(-hi, hi))],
+                               [str(rnd.randrange(-hi, hi)), str(rnd.randrange(-hi, hi)), *unit]])
+            steps.append(["BITPOS", k, str(rnd.randrange(2)), *tail])
+        elif what == 1:
+            steps.append(["BITCOUNT", k, str(rnd.randrange(-hi, hi)), str(rnd.randrange(-hi, hi)), *unit])
+        elif what == 2:
+            sign = rnd.choice("iu")
+            bits = rnd.choice([1, 2, 31, 32, 33, 62, 63, 64 if sign == "i" else 63])
+            near = [0, 1, -1, 2**63 - 1, -2**63, 2**bits - 1, -(2**(bits - 1)), 2**(bits - 1), 2**bits]
+            val = max(-2**63, min(2**63 - 1, rnd.choice(near) + rnd.randrange(-2, 3)))
+            steps.append(["BITFIELD", k, "OVERFLOW", rnd.choice(["WRAP", "SAT", "FAIL"]),
+                          rnd.choice(["SET", "INCRBY"]), f"{sign}{bits}", str(rnd.randrange(3300)), str(val),
+                          "GET", f"{sign}{bits}", str(rnd.randrange(3300))])
+        elif what == 3:
+            steps.append(["SETBIT", k, str(rnd.randrange(3400)), str(rnd.randrange(2))])
+        else:
+            op = rnd.choice(["AND", "OR", "XOR", "NOT"])
+            srcs = [rnd.choice(keys)] if op == "NOT" else rnd.sample(keys, rnd.randrange(1, 4))
+            steps.append(["BITOP", op, rnd.choice(keys + ["d"]), *srcs])
+    steps += [["GET", k] for k in keys + ["d"]]
+    return steps
+
+
+for _seed in (100, 101, 102, 103):
+    CASES[f"edge_mix_{_seed}"] = edge_mix(_seed)
 
 
 @pytest.mark.parametrize("steps", CASES.values(), ids=CASES.keys())

@@ -281,43 +281,60 @@ struct FieldOp {
   Overflow overflow;
 };
 
-// Applies value + incr to a field of type t under the overflow policy (Redis's checks, computed
-// exactly in 128 bits). For SET, value is the new value and incr 0. Returns false on overflow with
-// FAIL; otherwise *out is the (wrapped or saturated) result.
-bool FieldArith(const FieldType& t, __int128 value, int64_t incr, Overflow ow, uint64_t* out) {
-  __int128 max, min;
+// Whether value + incr leaves the range of a field of type t: +1 above, -1 below, 0 inside.
+// `value` is the field's current value (INCRBY) or the argument (SET, with incr 0), as 64 bits.
+// Redis 7.0 computes the room left on each side in wrapping 64-bit arithmetic and this keeps
+// its classification: a signed SET far below the range (e.g. i8 with -2^63) counts as above,
+// so SAT stores the maximum; an unsigned SET of a negative number counts as above too.
+int OverflowSide(const FieldType& t, uint64_t value, int64_t incr) {
   if (t.is_signed) {
-    max = (static_cast<__int128>(1) << (t.bits - 1)) - 1;
-    min = -max - 1;
-  } else {
-    max = (static_cast<__int128>(1) << t.bits) - 1;
-    min = 0;
+    int64_t v = static_cast<int64_t>(value);
+    int64_t max = t.bits == 64 ? INT64_MAX : (int64_t{1} << (t.bits - 1)) - 1;
+    int64_t min = -max - 1;
+    auto room_up = static_cast<int64_t>(static_cast<uint64_t>(max) - value);
+    auto room_down = static_cast<int64_t>(static_cast<uint64_t>(min) - value);
+    bool narrow = t.bits != 64;
+    if (v > max || (narrow && incr > room_up) || (v >= 0 && incr > 0 && incr > room_up)) return 1;
+    if (v < min || (narrow && incr < room_down) || (v < 0 && incr < 0 && incr < room_down))
+      return -1;
+    return 0;
   }
-  __int128 sum = value + incr;
-  // An unsigned SET of a negative value counts as overflowing upwards, as in Redis (which sees
-  // it as a huge unsigned number): SAT stores the maximum.
-  bool up = sum > max || (!t.is_signed && value < 0);
-  bool down = !up && sum < min;
-  if (!up && !down) {
-    *out = static_cast<uint64_t>(sum);
+  uint64_t max = (uint64_t{1} << t.bits) - 1;
+  auto room_up = static_cast<int64_t>(max - value);
+  auto room_down = static_cast<int64_t>(uint64_t{0} - value);
+  if (value > max || (incr > 0 && incr > room_up)) return 1;
+  if (incr < 0 && incr < room_down) return -1;
+  return 0;
+}
+
+// Applies value + incr to a field of type t under the overflow policy. Returns false when FAIL
+// refuses it; otherwise *out is the bits to store (signed results sign-extended to 64 bits).
+bool FieldArith(const FieldType& t, uint64_t value, int64_t incr, Overflow ow, uint64_t* out) {
+  uint64_t sum = value + static_cast<uint64_t>(incr);  // modulo 2^64
+  int side = OverflowSide(t, value, incr);
+  if (side == 0) {
+    *out = sum;
     return true;
   }
   switch (ow) {
     case Overflow::kFail:
       return false;
     case Overflow::kSat:
-      *out = static_cast<uint64_t>(up ? max : min);
+      if (t.is_signed) {
+        int64_t max = t.bits == 64 ? INT64_MAX : (int64_t{1} << (t.bits - 1)) - 1;
+        *out = static_cast<uint64_t>(side > 0 ? max : -max - 1);
+      } else {
+        *out = side > 0 ? (uint64_t{1} << t.bits) - 1 : 0;
+      }
       return true;
-    case Overflow::kWrap: {
-      uint64_t v = static_cast<uint64_t>(value) + static_cast<uint64_t>(incr);
+    case Overflow::kWrap:
       if (t.bits < 64) {
         uint64_t high = ~uint64_t{0} << t.bits;
-        bool negative = t.is_signed && ((v >> (t.bits - 1)) & 1);
-        v = negative ? (v | high) : (v & ~high);
+        bool negative = t.is_signed && ((sum >> (t.bits - 1)) & 1);
+        sum = negative ? (sum | high) : (sum & ~high);
       }
-      *out = v;
+      *out = sum;
       return true;
-    }
   }
   return false;
 }
@@ -348,12 +365,12 @@ OpResult<FieldReplies> OpBitField(Db& db, std::string_view key, const std::vecto
                                    : static_cast<int64_t>(ReadUnsigned(s, op.offset, t.bits)));
       continue;
     }
-    __int128 old = t.is_signed ? static_cast<__int128>(ReadSigned(s, op.offset, t.bits))
-                               : static_cast<__int128>(ReadUnsigned(s, op.offset, t.bits));
+    uint64_t old = t.is_signed ? static_cast<uint64_t>(ReadSigned(s, op.offset, t.bits))
+                               : ReadUnsigned(s, op.offset, t.bits);
     uint64_t stored;
     bool ok = op.kind == FieldOp::kIncrBy
                   ? FieldArith(t, old, op.arg, op.overflow, &stored)
-                  : FieldArith(t, static_cast<__int128>(op.arg), 0, op.overflow, &stored);
+                  : FieldArith(t, static_cast<uint64_t>(op.arg), 0, op.overflow, &stored);
     if (!ok) {
       out.emplace_back(std::nullopt);
       continue;
