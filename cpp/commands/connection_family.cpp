@@ -57,7 +57,8 @@ ClientType TypeOf(const Session&) { return ClientType::kNormal; }
 
 // One CLIENT LIST line (no trailing newline), Redis 7.0's field layout. `argv_mem` is the size of
 // the running command's arguments for the calling client, 0 for others.
-std::string ClientInfoLine(const Session& s, int64_t now_ms, size_t argv_mem) {
+std::string ClientInfoLine(const Session& s, int64_t now_ms, size_t argv_mem,
+                           bool blocked = false) {
   std::string name, addr, laddr;
   {
     std::lock_guard lk(s.info_mu);
@@ -76,11 +77,11 @@ std::string ClientInfoLine(const Session& s, int64_t now_ms, size_t argv_mem) {
   char buf[512];
   std::snprintf(buf, sizeof(buf),
                 " age=%" PRId64 " idle=%" PRId64
-                " flags=N db=%d sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=0 argv-mem=%zu "
+                " flags=%s db=%d sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=0 argv-mem=%zu "
                 "multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=%zu tot-mem=%zu events=r cmd=",
                 std::max<int64_t>(0, (now_ms - created) / 1000),
-                std::max<int64_t>(0, (now_ms - last) / 1000), s.db_index, qbuf, argv_mem, omem,
-                tot_mem);
+                std::max<int64_t>(0, (now_ms - last) / 1000), blocked ? "b" : "N", s.db_index, qbuf,
+                argv_mem, omem, tot_mem);
   std::string out = "id=" + std::to_string(s.id) + " addr=" + addr + " laddr=" + laddr +
                     " fd=" + std::to_string(s.fd) + " name=" + name + buf;
   out += cmd ? cmd->full_name : "NULL";
@@ -282,7 +283,8 @@ void CmdClientList(CmdArgList args, CommandContext& ctx) {
   std::map<uint64_t, std::string> lines;  // by id
   ctx.server.clients().ForEach([&](Session& s) {
     if (has_type && TypeOf(s) != type) return;
-    lines[s.id] = ClientInfoLine(s, ctx.now_ms, &s == &ctx.session ? argv_mem : 0);
+    lines[s.id] = ClientInfoLine(s, ctx.now_ms, &s == &ctx.session ? argv_mem : 0,
+                                 ctx.engine.blocking().IsBlocked(s.id));
   });
   std::string out;
   if (has_ids) {
@@ -295,6 +297,24 @@ void CmdClientList(CmdArgList args, CommandContext& ctx) {
     for (auto& [id, line] : lines) out += line + "\n";
   }
   ctx.rb.SendVerbatim(out);
+}
+
+// CLIENT UNBLOCK client-id [TIMEOUT|ERROR] -> integer: 1 when the client was blocked (it gets its
+//   timeout reply, or with ERROR the UNBLOCKED error), else 0
+void CmdClientUnblock(CmdArgList args, CommandContext& ctx) {
+  if (args.size() > 4) return ctx.SendError(errors::SubcommandSyntax("CLIENT", args[1]));
+  int64_t id;
+  if (!ParseInt64(args[2], &id)) return ctx.SendError(errors::kNotInteger);
+  bool with_error = false;
+  if (args.size() == 4) {
+    if (EqualsIgnoreCase(args[3], "error")) {
+      with_error = true;
+    } else if (!EqualsIgnoreCase(args[3], "timeout")) {
+      return ctx.SendError(errors::kClientUnblockReason);
+    }
+  }
+  bool done = id > 0 && ctx.engine.blocking().Unblock(static_cast<uint64_t>(id), with_error);
+  ctx.rb.SendLong(done ? 1 : 0);
 }
 
 // CLIENT KILL ip:port -> OK or "No such client"
@@ -410,6 +430,8 @@ void CmdClientHelp(CmdArgList args, CommandContext& ctx) {
                "    * LIB-VER: the client lib version.",
                "SETNAME <name>",
                "    Assign the name <name> to the current connection.",
+               "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+               "    Unblock the specified blocked client.",
            });
 }
 
@@ -585,6 +607,18 @@ void RegisterConnectionFamily(CommandRegistry& r) {
           "master/pure-token=MASTER^3.2.0 slave/pure-token=SLAVE replica/pure-token=REPLICA^5.0.0 "
           "pubsub/pure-token=PUBSUB] username/string=USER? ip:port/string=ADDR? "
           "ip:port/string=LADDR^6.2.0? yes/no/string=SKIPME?]]");
+  r.AddSub("client", {.name = "unblock",
+                      .arity = -3,
+                      .flags = kSub | CO::kAdmin,
+                      .acl = ACL::kConnection,
+                      .since = "5.0.0",
+                      .summary = "Unblock a client blocked in a blocking command from a different "
+                                 "connection",
+                      .complexity = "O(log N) where N is the number of client connections",
+                      .handler = CmdClientUnblock})
+      .Args(
+          "client-id/integer timeout_error/oneof?[timeout/pure-token=TIMEOUT "
+          "error/pure-token=ERROR]");
   r.AddSub("client", {.name = "help",
                       .arity = 2,
                       .flags = CO::kLoading | CO::kStale,

@@ -90,6 +90,7 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
   bool keys_ok = CommandRegistry::GetKeyIndexes(*spec, args, &key_indexes);
   if (!keys_ok) key_indexes.clear();  // the handler reports the malformed arguments
 
+  std::vector<ReadyKey> ready;
   auto start = std::chrono::steady_clock::now();
   {
     CommandContext ctx{server_, engine, session, rb, *spec, engine.clock().NowMs()};
@@ -103,9 +104,18 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
       if (spec->IsWrite()) {
         Db db = ctx.db();
         for (int i : key_indexes) db.AfterWrite(args[i]);
+        // Keys with blocked clients are served once this command released its locks.
+        if (engine.blocking().Any()) {
+          for (int i : key_indexes)
+            if (engine.blocking().HasWaiters(db.index(), args[i]))
+              ready.push_back({db.index(), std::string(args[i])});
+        }
       }
     }
   }
+  // As Redis's handleClientsBlockedOnKeys: the oldest waiters get the written elements before
+  // this client's next command runs.
+  if (!ready.empty()) engine.blocking().ServeReady(engine, std::move(ready));
   auto usec = std::chrono::duration_cast<std::chrono::microseconds>(
                   std::chrono::steady_clock::now() - start)
                   .count();

@@ -216,9 +216,10 @@ void ClientsSection(InfoWriter& w, CommandContext& ctx) {
   w.Field("maxclients", ctx.server.config().maxclients.load());
   w.Field("client_recent_max_input_buffer", static_cast<uint64_t>(max_in));
   w.Field("client_recent_max_output_buffer", static_cast<uint64_t>(max_out));
-  w.Field("blocked_clients", 0);
+  BlockingManager& blocking = ctx.engine.blocking();
+  w.Field("blocked_clients", static_cast<uint64_t>(blocking.blocked_calls()));
   w.Field("tracking_clients", 0);
-  w.Field("clients_in_timeout_table", 0);
+  w.Field("clients_in_timeout_table", static_cast<uint64_t>(blocking.calls_with_timeout()));
 }
 
 void MemorySection(InfoWriter& w, CommandContext& ctx, const Samples& samples, int64_t used,

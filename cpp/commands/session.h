@@ -7,8 +7,11 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
+
+#include "engine/blocking.h"
 
 namespace fincache {
 
@@ -50,6 +53,13 @@ struct Session {
   std::atomic<bool> kill_requested{false};
 
   ClientControl* control = nullptr;
+
+  // Blocking commands (BLPOP...). A front door that can park a client sets make_block_sink
+  // (without it, a blocking command answers its timeout reply at once, as Redis does inside
+  // MULTI). A handler that parks the call leaves its Waiter in `blocked` and writes no reply; the
+  // front door takes it right after Dispatch and waits for the sink's Complete.
+  std::function<std::shared_ptr<WaiterSink>()> make_block_sink;
+  std::shared_ptr<Waiter> blocked;
 
   std::string GetName() const {
     std::lock_guard lk(info_mu);

@@ -36,6 +36,14 @@ inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float
 inline constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
 inline constexpr std::string_view kUnblockedByClientUnblock =
     "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+inline constexpr std::string_view kClientUnblockReason =
+    "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
+// "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP." (the
+// subcommand as typed; Redis's addReplySubcommandSyntaxError)
+inline std::string SubcommandSyntax(std::string_view container_upper, std::string_view sub) {
+  return "ERR unknown subcommand or wrong number of arguments for '" +
+         std::string(sub.substr(0, 128)) + "'. Try " + std::string(container_upper) + " HELP.";
+}
 
 // ---- connection and server families ----
 inline constexpr std::string_view kProtoVersionNotInt =

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "common/op_status.h"
+#include "engine/blocking.h"
 #include "engine/clock.h"
 #include "engine/exec_gate.h"
 #include "engine/key_table.h"
@@ -75,6 +76,8 @@ class Engine {
   Shard& shard(size_t i) { return *shards_[i]; }
   Clock& clock() const { return *clock_; }
   ExecGate& gate() { return gate_; }
+  // Waiters of blocking commands (BLPOP...), see engine/blocking.h.
+  BlockingManager& blocking() { return blocking_; }
 
   // Number of keys in a db (lock-free sum of per-shard counters; may include not yet reaped
   // expired keys, like Redis's DBSIZE).
@@ -112,6 +115,7 @@ class Engine {
   std::unique_ptr<Clock> owned_clock_;
   Clock* clock_;
   ExecGate gate_;
+  BlockingManager blocking_;
   std::atomic<int> hz_{10};
   std::atomic<bool> active_expiry_enabled_{true};
   std::atomic<bool> stopping_{false};

@@ -30,11 +30,32 @@ Connection::Connection(ConnectionOwner& owner, asio::ip::tcp::socket socket)
       socket_(std::move(socket)),
       parser_(&limits_),
       writer_(&out_, 2),
-      rbuf_(new char[kReadChunk]) {}
+      rbuf_(new char[kReadChunk]),
+      block_timer_(socket_.get_executor()) {}
+
+namespace {
+
+// Hands a blocked call's reply, built on the serving thread, to the connection's executor.
+class ConnectionSink final : public WaiterSink {
+ public:
+  ConnectionSink(std::weak_ptr<Connection> conn, asio::any_io_executor ex, int resp,
+                 uint64_t generation)
+      : conn_(std::move(conn)), ex_(std::move(ex)), resp_(resp), generation_(generation) {}
+  void Complete(const ReplyWriteFn& write) override;
+
+ private:
+  std::weak_ptr<Connection> conn_;
+  asio::any_io_executor ex_;
+  int resp_;
+  uint64_t generation_;
+};
+
+}  // namespace
 
 Connection::~Connection() { Unregister(); }
 
 void Connection::Unregister() {
+  CancelBlock();
   if (registered_) {
     owner_.state().clients().Unregister(&session_);
     registered_ = false;
@@ -62,6 +83,10 @@ void Connection::Register() {
   session_.created_ms = state.engine().clock().NowMs();
   session_.last_interaction_ms = session_.created_ms;
   session_.control = this;
+  session_.make_block_sink = [this]() -> std::shared_ptr<WaiterSink> {
+    return std::make_shared<ConnectionSink>(weak_from_this(), socket_.get_executor(), session_.resp,
+                                            ++block_generation_);
+  };
   state.clients().Register(&session_);
   registered_ = true;
 }
@@ -121,7 +146,7 @@ void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
 void Connection::ProcessInput() {
   Config& config = owner_.state().config();
   limits_.proto_max_bulk_len = config.proto_max_bulk_len.load(std::memory_order_relaxed);
-  while (rpos_ < rlen_ && !closing_ && out_.size() < kMaxPendingOutput) {
+  while (rpos_ < rlen_ && !closing_ && !blocked_ && out_.size() < kMaxPendingOutput) {
     parser_.set_authenticated(session_.authenticated || !config.has_requirepass.load());
     size_t consumed = 0;
     auto status = parser_.Parse(std::string_view(rbuf_.get() + rpos_, rlen_ - rpos_), &consumed);
@@ -151,6 +176,7 @@ void Connection::RunCommand(const std::vector<std::string_view>& args) {
   const int before = session_.resp;
   writer_.SetRespVersion(before);
   owner_.dispatcher().Dispatch(CmdArgList(args.data(), args.size()), session_, writer_);
+  if (session_.blocked) StartBlockWait();
   if (session_.resp != before)
     writer_.SetRespVersion(session_.resp);
   else if (writer_.resp_version() != before)
@@ -202,6 +228,64 @@ void Connection::UpdateBufferStats() {
   session_.query_buffer_bytes.store((rlen_ - rpos_) + parser_.AllocatedBytes(),
                                     std::memory_order_relaxed);
   session_.output_buffer_bytes.store(out_.size() + sending_.size(), std::memory_order_relaxed);
+}
+
+// ============================================================================================
+// Blocked calls
+// ============================================================================================
+
+void ConnectionSink::Complete(const ReplyWriteFn& write) {
+  std::string out;
+  protocol::RespWriter w(&out, resp_);
+  write(w);
+  asio::post(ex_, [conn = conn_, out = std::move(out), gen = generation_]() mutable {
+    if (auto c = conn.lock()) c->OnBlockedReply(std::move(out), gen);
+  });
+}
+
+void Connection::StartBlockWait() {
+  blocked_ = std::move(session_.blocked);
+  // The timer is armed even without a timeout: its pending handler keeps the connection alive
+  // while no read is pending (input buffered behind the blocked command).
+  if (blocked_->timeout_ms > 0)
+    block_timer_.expires_after(std::chrono::milliseconds(blocked_->timeout_ms));
+  else
+    block_timer_.expires_at(asio::steady_timer::time_point::max());
+  block_timer_.async_wait(
+      [self = shared_from_this(), gen = block_generation_](const boost::system::error_code& ec) {
+        self->OnBlockTimeout(ec, gen);
+      });
+}
+
+void Connection::OnBlockTimeout(const boost::system::error_code& ec, uint64_t generation) {
+  if (ec || closed_ || !blocked_ || generation != block_generation_) return;
+  // Still waiting: reply the timeout ourselves. Otherwise the served reply is on its way.
+  if (!owner_.state().engine().blocking().Cancel(blocked_.get())) return;
+  writer_.SetRespVersion(session_.resp);
+  blocked_->timeout_reply(writer_);
+  FinishBlock();
+}
+
+void Connection::OnBlockedReply(std::string reply, uint64_t generation) {
+  if (closed_ || !blocked_ || generation != block_generation_) return;
+  out_.append(reply);
+  FinishBlock();
+}
+
+void Connection::FinishBlock() {
+  blocked_.reset();
+  block_timer_.cancel();
+  session_.last_interaction_ms.store(owner_.state().engine().clock().NowMs(),
+                                     std::memory_order_relaxed);
+  if (rpos_ < rlen_) ProcessInput();
+  Continue();
+}
+
+void Connection::CancelBlock() {
+  if (!blocked_) return;
+  owner_.state().engine().blocking().Cancel(blocked_.get());
+  blocked_.reset();
+  block_timer_.cancel();
 }
 
 }  // namespace fincache::net

@@ -6,6 +6,9 @@
 // write is in flight, so a client that sends a long pipeline before reading its replies does not
 // deadlock against us.
 //
+// Blocking commands (BLPOP...): the session's make_block_sink makes a sink that posts the served
+// reply to this connection's executor; while a call is parked no further input is processed.
+//
 // Memory bounds (per connection):
 // - input: a 16 KiB read buffer plus the parser's arena, which holds at most one command, whose
 //   bulks are capped by proto-max-bulk-len (and by 16 KiB / 10 args before AUTH when requirepass
@@ -16,6 +19,7 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -61,6 +65,8 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
 
   boost::asio::any_io_executor executor() { return socket_.get_executor(); }
   Session& session() { return session_; }
+  // The reply of a parked call, built by the thread that completed it (see ConnectionSink).
+  void OnBlockedReply(std::string reply, uint64_t generation);
 
  private:
   void DoRead();
@@ -73,6 +79,13 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
   void Continue();
   void UpdateBufferStats();
   void Unregister();
+  // Blocking commands: a parked call stops input processing until its reply arrives (posted by
+  // the sink from the thread that served it, or built here on timeout); then the commands
+  // buffered behind it run.
+  void StartBlockWait();
+  void OnBlockTimeout(const boost::system::error_code& ec, uint64_t generation);
+  void FinishBlock();
+  void CancelBlock();
 
   ConnectionOwner& owner_;
   boost::asio::ip::tcp::socket socket_;
@@ -89,6 +102,9 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
   bool closing_ = false;  // close once the pending replies are written; process no more input
   bool closed_ = false;
   bool registered_ = false;
+  std::shared_ptr<Waiter> blocked_;  // the parked call, if any
+  uint64_t block_generation_ = 0;    // tells a stale timer or reply from the current one
+  boost::asio::steady_timer block_timer_;
 };
 
 // "ip:port", with [] around IPv6 addresses as Redis shows them.

@@ -360,12 +360,13 @@ void Server::Impl::ScheduleCron() {
 
 // Once a second: close clients idle for longer than `timeout` seconds (0 = never), as Redis's
 // clientsCronHandleTimeout does.
-// When blocking commands and pub/sub arrive, their clients must be exempt, as in Redis.
+// Blocked clients are exempt, as in Redis (pub/sub ones must be too when it arrives).
 void Server::Impl::Cron() {
   int64_t timeout = ConfigInt(state_.config(), "timeout", 0);
   if (timeout <= 0) return;
   int64_t now = state_.engine().clock().NowMs();
   for (auto& c : LiveConnections()) {
+    if (state_.engine().blocking().IsBlocked(c->session().id)) continue;  // as Redis
     if (now - c->session().last_interaction_ms.load() > timeout * 1000)
       asio::post(c->executor(), [c] { c->Close(); });
   }
