@@ -30,6 +30,17 @@ class BitmapFamilyTest : public CommandTest {
     return out;
   }
   static constexpr int64_t kNil = INT64_MIN + 1;
+  // Runs a command written as one line of space-separated arguments.
+  RespValue RunLine(std::string_view line) {
+    std::vector<std::string> argv;
+    for (size_t pos = 0; pos < line.size();) {
+      size_t sp = line.find(' ', pos);
+      if (sp == std::string_view::npos) sp = line.size();
+      if (sp > pos) argv.emplace_back(line.substr(pos, sp - pos));
+      pos = sp + 1;
+    }
+    return Run(argv);
+  }
 };
 
 // ---- SETBIT / GETBIT ---------------------------------------------------------------------
@@ -263,179 +274,52 @@ TEST_F(BitmapFamilyTest, BitOpErrors) {
 // ---- BITFIELD ----------------------------------------------------------------------------
 
 TEST_F(BitmapFamilyTest, BitFieldSignedOverflow) {
-  auto r = Run({"bitfield", "b",   "set",      "i8",   "0",        "100",  "incrby", "i8",
-                "0",        "100", "overflow", "sat",  "incrby",   "i8",   "0",      "100",
-                "incrby",   "i8",  "0",        "-300", "overflow", "fail", "incrby", "i8",
-                "0",        "-1",  "get",      "i8",   "0",        "get",  "u8",     "0"});
+  auto r = RunLine(
+      "bitfield b set i8 0 100 incrby i8 0 100 overflow sat incrby i8 0 100 incrby i8 0 -300 "
+      "overflow fail incrby i8 0 -1 get i8 0 get u8 0");
   EXPECT_THAT(Ints(r), ElementsAre(0, -56, 44, -128, kNil, -128, 128));
-  r = Run({"bitfield", "b4",
-           "set",      "i64",
-           "0",        "9223372036854775807",
-           "incrby",   "i64",
-           "0",        "1",
-           "overflow", "sat",
-           "incrby",   "i64",
-           "0",        "-1",
-           "incrby",   "i64",
-           "0",        "-9223372036854775808",
-           "overflow", "fail",
-           "incrby",   "i64",
-           "0",        "-1",
-           "get",      "i64",
-           "0"});
+  r = RunLine(
+      "bitfield b4 set i64 0 9223372036854775807 incrby i64 0 1 overflow sat incrby i64 0 -1 "
+      "incrby i64 0 -9223372036854775808 overflow fail incrby i64 0 -1 get i64 0");
   EXPECT_THAT(Ints(r), ElementsAre(0, INT64_MIN, INT64_MIN, INT64_MIN, kNil, INT64_MIN));
 }
 
 // Redis classifies a signed SET far below the field's range as overflowing upwards (its limits
 // are computed in wrapping 64-bit arithmetic): SAT stores the maximum there.
 TEST_F(BitmapFamilyTest, BitFieldSignedSetFarBelowRange) {
-  auto r = Run({"bitfield",
-                "x",
-                "overflow",
-                "sat",
-                "set",
-                "i8",
-                "0",
-                "-9223372036854775808",
-                "get",
-                "i8",
-                "0",
-                "set",
-                "i8",
-                "0",
-                "-9223372036854775680",
-                "get",
-                "i8",
-                "0",
-                "set",
-                "i8",
-                "0",
-                "-9223372036854775681",
-                "get",
-                "i8",
-                "0",
-                "set",
-                "i63",
-                "8",
-                "-4611686018427387905",
-                "get",
-                "i63",
-                "8",
-                "overflow",
-                "fail",
-                "set",
-                "i8",
-                "0",
-                "-9223372036854775808",
-                "set",
-                "i8",
-                "0",
-                "-200",
-                "overflow",
-                "wrap",
-                "set",
-                "i8",
-                "0",
-                "-9223372036854775808",
-                "get",
-                "i8",
-                "0"});
+  auto r = RunLine(
+      "bitfield x overflow sat set i8 0 -9223372036854775808 get i8 0 "
+      "set i8 0 -9223372036854775680 get i8 0 set i8 0 -9223372036854775681 get i8 0 "
+      "set i63 8 -4611686018427387905 get i63 8 "
+      "overflow fail set i8 0 -9223372036854775808 set i8 0 -200 "
+      "overflow wrap set i8 0 -9223372036854775808 get i8 0");
   EXPECT_THAT(Ints(r), ElementsAre(0, 127, 127, -128, -128, 127, 0, 4611686018427387903LL, kNil,
                                    kNil, 127, 0));
 }
 
 TEST_F(BitmapFamilyTest, BitFieldUnsignedOverflow) {
-  auto r =
-      Run({"bitfield", "b2",       "set",  "u8",  "0",  "-1", "overflow", "sat", "set", "u8", "8",
-           "-1",       "overflow", "fail", "set", "u8", "16", "-1",       "set", "u8",  "16", "256",
-           "get",      "u8",       "0",    "get", "u8", "8",  "get",      "u8",  "16"});
+  auto r = RunLine(
+      "bitfield b2 set u8 0 -1 overflow sat set u8 8 -1 overflow fail set u8 16 -1 "
+      "set u8 16 256 get u8 0 get u8 8 get u8 16");
   EXPECT_THAT(Ints(r), ElementsAre(0, 0, kNil, kNil, 255, 255, 0));
   EXPECT_THAT(Run({"strlen", "b2"}), IntArg(3));  // FAIL writes nothing but the key grew
-  r = Run({"bitfield", "b3",   "set",    "u4", "0", "15",  "incrby", "u4", "0", "1",
-           "overflow", "sat",  "incrby", "u4", "0", "100", "incrby", "u4", "0", "-100",
-           "overflow", "wrap", "incrby", "u4", "0", "-3",  "get",    "u4", "0"});
+  r = RunLine(
+      "bitfield b3 set u4 0 15 incrby u4 0 1 overflow sat incrby u4 0 100 incrby u4 0 -100 "
+      "overflow wrap incrby u4 0 -3 get u4 0");
   EXPECT_THAT(Ints(r), ElementsAre(0, 0, 15, 0, 13, 13));
-  r = Run({"bitfield",
-           "b5",
-           "set",
-           "u63",
-           "0",
-           "-1",
-           "get",
-           "u63",
-           "0",
-           "overflow",
-           "sat",
-           "set",
-           "u63",
-           "0",
-           "-5",
-           "incrby",
-           "u63",
-           "0",
-           "-9223372036854775808",
-           "set",
-           "i5",
-           "100",
-           "-17",
-           "get",
-           "i5",
-           "100",
-           "overflow",
-           "wrap",
-           "set",
-           "i5",
-           "100",
-           "-17",
-           "get",
-           "i5",
-           "100",
-           "set",
-           "i1",
-           "200",
-           "1",
-           "get",
-           "i1",
-           "200",
-           "get",
-           "u1",
-           "200",
-           "incrby",
-           "i1",
-           "200",
-           "1"});
+  r = RunLine(
+      "bitfield b5 set u63 0 -1 get u63 0 overflow sat set u63 0 -5 "
+      "incrby u63 0 -9223372036854775808 set i5 100 -17 get i5 100 overflow wrap "
+      "set i5 100 -17 get i5 100 set i1 200 1 get i1 200 get u1 200 incrby i1 200 1");
   EXPECT_THAT(Ints(r), ElementsAre(0, INT64_MAX, INT64_MAX, 0, 0, -16, -16, 15, 0, -1, 1, 0));
   EXPECT_THAT(Run({"strlen", "b5"}), IntArg(26));
 }
 
 TEST_F(BitmapFamilyTest, BitFieldOffsetsAndReads) {
   Run({"set", "w", "abcdefghijkl"});
-  auto r = Run({"bitfield",
-                "w",
-                "get",
-                "u8",
-                "#2305843009213693953",
-                "get",
-                "u8",
-                "8",
-                "get",
-                "i64",
-                "#288230376151711745",
-                "get",
-                "i64",
-                "#1",
-                "get",
-                "u4",
-                "4",
-                "get",
-                "i4",
-                "4",
-                "get",
-                "u16",
-                "88",
-                "get",
-                "u8",
-                "1000"});
+  auto r = RunLine(
+      "bitfield w get u8 #2305843009213693953 get u8 8 get i64 #288230376151711745 get i64 #1 "
+      "get u4 4 get i4 4 get u16 88 get u8 1000");
   // '#N' wraps like Redis's signed multiplication: #2305843009213693953 * 8 == 8 (mod 2^64).
   EXPECT_THAT(Ints(r),
               ElementsAre(98, 98, 7596001833114402816, 7596001833114402816, 1, 1, 0x6c00, 0));
