@@ -176,6 +176,9 @@ CASES = {
                           ["GEOSEARCH", "g", "FROMLONLAT", "1", "1", "BYRADIUS", "1", "km", "ASC", "WITHDIST"],
                           ["GEOSEARCH", "g", "FROMLONLAT", "1", "1", "BYRADIUS", "1", "km", "DESC"],
                           ["GEOSEARCH", "g", "FROMLONLAT", "1", "1", "BYRADIUS", "1", "km"],
+                          # COUNT covering every match: a full (stable) sort, as without COUNT.
+                          ["GEOSEARCH", "g", "FROMLONLAT", "1", "1", "BYRADIUS", "1", "km", "COUNT", "10", "DESC"],
+                          ["GEORADIUS", "g", "1", "1", "1", "km", "COUNT", "5"],
                           ["GEODIST", "g", "a", "b"]],
     # Distances are rounded as llrint(d * 10^4) (ties to even), not printf's "%.4f".
     "distance_rounding": [["ZADD", "g", "3866735165485083", "p26"],
