@@ -179,6 +179,12 @@ CASES = {
                         ["RPUSH", "l", "a"], ["BITFIELD", "l", "GET", "u8", "0"], ["BITFIELD", "l", "SET", "u8", "0", "1"],
                         ["BITFIELD", "l"], ["BITFIELD_RO", "l", "INCRBY", "u8", "0", "1"],
                         ["BITFIELD_RO", "l", "GET", "u8", "0"], ["BITFIELD", "l", "GET", "u8", "x"]],
+    # Redis compares keywords as C strings: an argument matches up to its first NUL byte.
+    "nul_in_keywords": [["SET", "a", "xyz"], ["BITOP", b"and\x00zz", "d", "a"], ["GET", "d"],
+                        ["BITFIELD", "k", b"get\x00", "u8", "0"], ["BITFIELD", "k", "GET", b"u8\x00x", "0"],
+                        ["BITFIELD", "k", "GET", "u8", b"0\x00"], ["BITCOUNT", "a", "0", "1", b"bit\x00"],
+                        ["BITPOS", "a", "1", "0", "1", b"BYTE\x00x"], ["SETBIT", "k", b"1\x00", "1"],
+                        ["BITFIELD", "k", "OVERFLOW", b"sat\x00", "SET", "u8", "0", "-1"], ["GET", "k"]],
     # ---- keyspace interplay ----
     "stats": [["SET", "k", "x"], ["CONFIG", "RESETSTAT"], ["GETBIT", "k", "0"], ["GETBIT", "nokey", "0"],
               ["SETBIT", "k", "0", "1"], ["SETBIT", "nokey2", "0", "1"], ["BITFIELD", "k", "SET", "u8", "0", "1"],
