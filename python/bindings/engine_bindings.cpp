@@ -12,15 +12,57 @@
 // A thread keeping the GIL may wait for a shard lock held by a thread that released it; that
 // thread never needs the GIL before unlocking, so there is no cycle. The session mutex is likewise
 // never waited for while holding the GIL.
+//
+// Blocking commands (BLPOP...). A parked call waits on its own condition variable (EmbeddedSink)
+// with the GIL and the session mutex released, so other Python threads run and may use the same
+// Cache; a push from any thread or network client of a fincache.Server on this engine serves it.
+// The wait is sliced so Ctrl-C (a signal, checked in the main thread) cancels it. Pipelines
+// (execute_many) don't park: a blocking command there answers its timeout reply at once, as
+// Redis does inside MULTI.
 #include <pybind11/stl.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "py_convert.h"
 #include "py_engine.h"
 
 namespace fincache::py {
+
+// Where a parked call's reply lands: built by whichever thread completes the call.
+class EmbeddedSink final : public WaiterSink {
+ public:
+  explicit EmbeddedSink(int resp) : resp_(resp) {}
+  void Complete(const ReplyWriteFn& write) override {
+    protocol::ValueBuilder vb(resp_);
+    write(vb);
+    std::lock_guard lk(mu_);
+    value_ = vb.TakeOne();
+    done_ = true;
+    cv_.notify_all();
+  }
+  // Waits up to `slice`; the reply once complete.
+  std::optional<protocol::RespValue> WaitFor(std::chrono::milliseconds slice) {
+    std::unique_lock lk(mu_);
+    if (!cv_.wait_for(lk, slice, [this] { return done_; })) return std::nullopt;
+    return std::move(value_);
+  }
+  protocol::RespValue Wait() {
+    std::unique_lock lk(mu_);
+    cv_.wait(lk, [this] { return done_; });
+    return std::move(value_);
+  }
+
+ private:
+  int resp_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  protocol::RespValue value_;
+};
 
 class PySession {
  public:
@@ -40,6 +82,9 @@ class PySession {
     session_.authenticated = true;
     session_.is_network = false;
     session_.created_ms = st.engine().clock().NowMs();
+    session_.make_block_sink = [this]() -> std::shared_ptr<WaiterSink> {
+      return std::make_shared<EmbeddedSink>(session_.resp);
+    };
   }
 
   // Runs one command; returns the reply, raises the error reply as redis-py's exception.
@@ -47,7 +92,9 @@ class PySession {
     ArgVector argv;
     for (auto a : args) argv.Add(a.ptr(), style_);
     if (argv.size() == 0) throw pyb::value_error("execute() needs at least the command name");
-    protocol::RespValue reply = Run(argv.views());
+    bool interrupted = false;
+    protocol::RespValue reply = Run(argv.views(), &interrupted);
+    if (interrupted) throw pyb::error_already_set();
     return Convert(reply, decode, /*raise=*/true);
   }
 
@@ -74,6 +121,14 @@ class PySession {
     {
       pyb::gil_scoped_release release;
       std::lock_guard lk(mu_);
+      // No parking inside a pipeline (see the top of the file).
+      auto sink_factory = std::move(session_.make_block_sink);
+      session_.make_block_sink = nullptr;
+      struct Restore {
+        Session& s;
+        std::function<std::shared_ptr<WaiterSink>()>& f;
+        ~Restore() { s.make_block_sink = std::move(f); }
+      } restore{session_, sink_factory};
       Dispatcher& d = engine_->dispatcher();
       if (atomic) {
         // Queue-time checks, as MULTI does.
@@ -126,7 +181,47 @@ class PySession {
     return vb.TakeOne();
   }
 
-  protocol::RespValue Run(std::span<const std::string_view> argv) {
+  // A parked call: waits for its reply with the GIL released. *interrupted: a signal handler
+  // raised (KeyboardInterrupt) and the call was cancelled; the Python error is set.
+  protocol::RespValue WaitBlocked(const std::shared_ptr<Waiter>& w, bool* interrupted) {
+    auto* sink = static_cast<EmbeddedSink*>(w->sink.get());
+    using Clock = std::chrono::steady_clock;
+    const bool forever = w->timeout_ms <= 0;
+    const auto deadline = Clock::now() + std::chrono::milliseconds(forever ? 0 : w->timeout_ms);
+    constexpr auto kSlice = std::chrono::milliseconds(100);
+    for (;;) {
+      auto slice = kSlice;
+      if (!forever) {
+        auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+        if (left.count() <= 0) break;
+        slice = std::min(slice, left);
+      }
+      if (auto v = sink->WaitFor(slice)) return std::move(*v);
+      bool signalled;
+      {
+        pyb::gil_scoped_acquire gil;
+        signalled = PyErr_CheckSignals() != 0;
+      }
+      if (signalled) {
+        if (engine_->state().engine().blocking().Cancel(w.get())) {
+          *interrupted = true;
+          return protocol::RespValue();
+        }
+        // Served meanwhile: deliver the element rather than lose it; drop the interrupt.
+        pyb::gil_scoped_acquire gil;
+        PyErr_Clear();
+        break;
+      }
+    }
+    if (engine_->state().engine().blocking().Cancel(w.get())) {
+      protocol::ValueBuilder vb(session_.resp);
+      w->timeout_reply(vb);
+      return vb.TakeOne();
+    }
+    return sink->Wait();  // completed meanwhile: its reply is (being) delivered
+  }
+
+  protocol::RespValue Run(std::span<const std::string_view> argv, bool* interrupted) {
     bool keep_gil = engine_->KeepsGil(argv[0]);
     if (keep_gil) {
       std::unique_lock lk(mu_, std::try_to_lock);
@@ -137,8 +232,13 @@ class PySession {
       return DispatchOne(argv);
     }
     pyb::gil_scoped_release release;
-    std::lock_guard lk(mu_);
-    return DispatchOne(argv);
+    std::unique_lock lk(mu_);
+    protocol::ValueBuilder vb(session_.resp);
+    engine_->dispatcher().Dispatch(argv, session_, vb);
+    if (!session_.blocked) return vb.TakeOne();
+    std::shared_ptr<Waiter> w = std::move(session_.blocked);
+    lk.unlock();
+    return WaitBlocked(w, interrupted);
   }
 
   pyb::object Convert(const protocol::RespValue& reply, bool decode, bool raise) {
