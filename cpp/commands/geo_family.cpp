@@ -270,15 +270,17 @@ void PointsOfCell(const ZSet& z, geo::HashBits hash, const geo::Shape& shape, si
   ZScoreRange range{static_cast<double>(min), static_cast<double>(max), false, true};
   size_t lo = 0, hi = 0;
   z.ScoreRanks(range, &lo, &hi);
-  for (size_t r = lo; r < hi; ++r) {
-    bool full = false;
-    z.Visit(r, 1, false, [&](std::string_view member, double score) {
+  // Chunks of ranks, so that a limited (ANY) scan stops soon without a rank lookup per member.
+  constexpr size_t kChunk = 64;
+  bool full = false;
+  for (size_t r = lo; r < hi && !full; r += kChunk) {
+    z.Visit(r, std::min(kChunk, hi - r), false, [&](std::string_view member, double score) {
+      if (full) return;
       double xy[2], dist = 0;
       if (geo::WithinShape(shape, score, xy, &dist))
         out->push_back(GeoPoint{xy[0], xy[1], dist, score, std::string(member)});
       full = limit && !out->empty() && out->size() >= limit;
     });
-    if (full) break;
   }
 }
 
