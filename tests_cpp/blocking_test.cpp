@@ -290,6 +290,24 @@ TEST_F(BlockingTest, WaitersArePerDatabase) {
   EXPECT_THAT(StrArray(a->completed[0]), ElementsAre("q", "db1"));
 }
 
+TEST_F(BlockingTest, ExclusiveSectionDefersServingAndDeniesBlocking) {
+  auto a = NewClient(), b = NewClient();
+  RunOn(*a, {"blpop", "q", "0"});
+  {
+    // As a script or EXEC: the section's own commands see their pushes first.
+    ExecGate::Exclusive excl(engine().gate());
+    EXPECT_THAT(*RunOn(*b, {"rpush", "q", "x", "y"}), IntArg(2));
+    EXPECT_THAT(*RunOn(*b, {"lpop", "q"}), BulkArg("x"));
+    EXPECT_TRUE(a->completed.empty());
+    auto denied = RunOn(*b, {"blpop", "nothing", "0"});
+    ASSERT_TRUE(denied);
+    EXPECT_EQ(denied->type, RespValue::Type::kNullArray);
+  }
+  dispatcher_->ServeDeferred();
+  ASSERT_EQ(a->completed.size(), 1u);
+  EXPECT_THAT(StrArray(a->completed[0]), ElementsAre("q", "y"));
+}
+
 TEST_F(BlockingTest, RepeatedKeyBlocksOnce) {
   auto a = NewClient();
   RunOn(*a, {"blpop", "q", "q", "0"});

@@ -264,6 +264,18 @@ def test_embedded_pipeline_does_not_park():
         assert p.execute() == [None, 1]
 
 
+def test_embedded_atomic_pipeline_serves_waiters_after_it():
+    cache = fincache.Cache()
+    call = Call(lambda: cache.client().blpop("tq", timeout=5))
+    assert wait_until(lambda: cache.info("clients")["blocked_clients"] == 1)
+    with cache.pipeline(transaction=True) as p:
+        p.rpush("tq", "a", "b")
+        p.lpop("tq")
+        assert p.execute() == [2, b"a"]
+    call.join(3)
+    assert call.result == (b"tq", b"b")
+
+
 def test_embedded_woken_by_network_client_and_unblock():
     cache = fincache.Cache()
     with fincache.Server(cache) as srv:

@@ -65,9 +65,10 @@ std::vector<std::string> UniqueKeys(CmdArgList keys) {
   return out;
 }
 
-// Parks the call, or answers the timeout reply when the front door can't park.
+// Parks the call, or answers the timeout reply when the front door can't park, or inside an
+// exclusive section (a script, EXEC: nothing else could push while it runs).
 void Park(CommandContext& ctx, std::shared_ptr<Waiter> w, bool null_bulk_when_denied = false) {
-  if (!ctx.session.make_block_sink) {
+  if (!ctx.session.make_block_sink || ctx.engine.gate().HeldExclusiveByMe()) {
     if (null_bulk_when_denied) return ctx.rb.SendNull();
     return w->timeout_reply(ctx.rb);
   }

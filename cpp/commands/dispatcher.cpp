@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "common/errors.h"
 
@@ -34,7 +37,44 @@ class ShardLocks {
   boost::container::small_vector<size_t, 6> shards_;
 };
 
+// Blocked clients are served after the outermost command: ready keys of a command run inside
+// another one (a script's redis.call, EXEC) or inside an exclusive section (an embedded atomic
+// pipeline) wait until it completes, as Redis serves them after the whole script/transaction.
+thread_local int t_depth = 0;
+thread_local std::vector<std::pair<Engine*, ReadyKey>> t_deferred;
+
+void ServeNow(Engine& engine, std::vector<ReadyKey> ready) {
+  if (!t_deferred.empty()) {
+    std::vector<ReadyKey> all;
+    auto deferred = std::move(t_deferred);
+    t_deferred.clear();
+    for (auto& [e, rk] : deferred) {
+      if (e == &engine)
+        all.push_back(std::move(rk));
+      else
+        e->blocking().ServeReady(*e, {std::move(rk)});
+    }
+    for (auto& rk : ready) all.push_back(std::move(rk));
+    ready = std::move(all);
+  }
+  if (!ready.empty()) engine.blocking().ServeReady(engine, std::move(ready));
+}
+
+// Appends the command's keys that have blocked clients.
+void CollectReady(Engine& engine, int db, const KeyIndexes& key_indexes, CmdArgList args,
+                  std::vector<ReadyKey>* ready) {
+  if (!engine.blocking().Any()) return;
+  for (int i : key_indexes)
+    if (engine.blocking().HasWaiters(db, args[i])) ready->push_back({db, std::string(args[i])});
+}
+
 }  // namespace
+
+void Dispatcher::ServeDeferred() {
+  Engine& engine = server_.engine();
+  if (t_depth == 0 && !t_deferred.empty() && !engine.gate().HeldExclusiveByMe())
+    ServeNow(engine, {});
+}
 
 const CommandSpec* Dispatcher::Resolve(CmdArgList args, protocol::ReplyBuilder& rb) const {
   const CommandSpec* spec = server_.registry().Find(args[0]);
@@ -64,6 +104,10 @@ const CommandSpec* Dispatcher::Resolve(CmdArgList args, protocol::ReplyBuilder& 
 
 void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuilder& rb) {
   if (args.empty()) return;
+  ++t_depth;
+  struct DepthGuard {
+    ~DepthGuard() { --t_depth; }
+  } depth_guard;
   server_.total_commands.fetch_add(1, std::memory_order_relaxed);
   uint64_t errors_before = rb.error_count();
 
@@ -97,6 +141,7 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
     if (spec->flags & CO::kGlobal) {
       ExecGate::Exclusive excl(engine.gate());
       spec->handler(args, ctx);
+      if (spec->IsWrite()) CollectReady(engine, ctx.session.db_index, key_indexes, args, &ready);
     } else {
       ExecGate::Shared token(engine.gate());
       ShardLocks locks(engine, key_indexes, args);
@@ -105,17 +150,17 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
         Db db = ctx.db();
         for (int i : key_indexes) db.AfterWrite(args[i]);
         // Keys with blocked clients are served once this command released its locks.
-        if (engine.blocking().Any()) {
-          for (int i : key_indexes)
-            if (engine.blocking().HasWaiters(db.index(), args[i]))
-              ready.push_back({db.index(), std::string(args[i])});
-        }
+        CollectReady(engine, db.index(), key_indexes, args, &ready);
       }
     }
   }
   // As Redis's handleClientsBlockedOnKeys: the oldest waiters get the written elements before
   // this client's next command runs.
-  if (!ready.empty()) engine.blocking().ServeReady(engine, std::move(ready));
+  if (t_depth > 1 || engine.gate().HeldExclusiveByMe()) {
+    for (auto& rk : ready) t_deferred.emplace_back(&engine, std::move(rk));
+  } else if (!ready.empty() || !t_deferred.empty()) {
+    ServeNow(engine, std::move(ready));
+  }
   auto usec = std::chrono::duration_cast<std::chrono::microseconds>(
                   std::chrono::steady_clock::now() - start)
                   .count();

@@ -19,6 +19,10 @@ class Dispatcher {
   // unknown-subcommand / arity error and returns nullptr.
   const CommandSpec* Resolve(CmdArgList args, protocol::ReplyBuilder& rb) const;
 
+  // Serves blocked clients whose keys were written inside an exclusive section this thread just
+  // left (an embedded atomic pipeline); Dispatch does it by itself otherwise.
+  void ServeDeferred();
+
   ServerState& server() { return server_; }
 
  private:

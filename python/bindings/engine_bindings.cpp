@@ -143,8 +143,11 @@ class PySession {
         if (!ran) {
           replies = std::move(queued);
         } else {
-          ExecGate::Exclusive excl(engine_->state().engine().gate());
-          for (auto& s : spans) replies.push_back(DispatchOne(s));
+          {
+            ExecGate::Exclusive excl(engine_->state().engine().gate());
+            for (auto& s : spans) replies.push_back(DispatchOne(s));
+          }
+          d.ServeDeferred();  // blocked clients get the pipeline's pushes after it
         }
       } else {
         for (auto& s : spans) replies.push_back(DispatchOne(s));
