@@ -92,7 +92,7 @@ CASES = {
     "resp3": [HELLO3, L3, Z3, ["BLPOP", "l", "0"], ["BLPOP", "nope", T], ["BLMOVE", "l", "d", "LEFT", "LEFT", "0"],
               ["BLMOVE", "nope", "d", "LEFT", "LEFT", T], ["BLMPOP", "0", "1", "l", "LEFT", "COUNT", "5"],
               ["BLMPOP", T, "1", "l", "LEFT"], ["BZPOPMIN", "z", "0"], ["BZPOPMAX", "z", "0"],
-              ["BZPOPMIN", "z", T], ["BZPOPMIN", "z", "0"], Z3, ["BZMPOP", "0", "1", "z", "MAX", "COUNT", "2"],
+              ["BZPOPMIN", "z", T], ["BZPOPMIN", "z", T], Z3, ["BZMPOP", "0", "1", "z", "MAX", "COUNT", "2"],
               ["BZMPOP", T, "1", "nope", "MIN"]],
     # ---- the pipeline behind a blocked command waits for it ----
     "pipeline_after_timeout": [S(raw=_pipeline(["BLPOP", "nope", "0.05"], ["PING", "after"],
