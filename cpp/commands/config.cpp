@@ -6,6 +6,7 @@
 #include "common/strings.h"
 #include "types/set.h"
 #include "types/hash.h"
+#include "types/hll.h"
 #include "types/zset.h"
 
 extern char** environ;
@@ -211,6 +212,20 @@ Config::Config() {
             .default_value = "512",
             .on_set = [](const std::string& v) {
               SetLimits::max_intset_entries = std::stoll(v);
+            }});
+
+  // ---- HyperLogLog: sparse representation up to this many bytes (header included) ----
+  // Redis reads it as an unsigned memory value: a negative one is "not a memory value".
+  Register({.name = "hll-sparse-max-bytes",
+            .kind = Kind::kMemory,
+            .min = INT64_MIN,
+            .max = INT64_MAX,
+            .default_value = "3000",
+            .validate = [](std::string& v) -> std::string {
+              return v.starts_with('-') ? "argument must be a memory value" : "";
+            },
+            .on_set = [](const std::string& v) {
+              hll::HllLimits::sparse_max_bytes = std::stoll(v);
             }});
 }
 
