@@ -16,6 +16,7 @@ void RegisterHllFamily(CommandRegistry& r);       // PFADD PFCOUNT PFMERGE
 void RegisterGeoFamily(CommandRegistry& r);       // GEOADD GEODIST GEOSEARCH GEORADIUS ...
 void RegisterSortFamily(CommandRegistry& r);      // SORT SORT_RO
 void RegisterBlockingFamily(CommandRegistry& r);  // BLPOP BRPOP BLMOVE BZPOPMIN BZMPOP ...
+void RegisterScriptingFamily(CommandRegistry& r);  // EVAL EVALSHA EVAL_RO SCRIPT ...
 
 void RegisterAllFamilies(CommandRegistry& r) {
   RegisterConnectionFamily(r);
@@ -31,6 +32,7 @@ void RegisterAllFamilies(CommandRegistry& r) {
   RegisterGeoFamily(r);
   RegisterSortFamily(r);
   RegisterBlockingFamily(r);
+  RegisterScriptingFamily(r);
 }
 
 }  // namespace fincache
