@@ -238,6 +238,19 @@ CASES = {
 }
 
 
+# Metadata: SCRIPT's own entry lists KILL/DEBUG, which FinCache doesn't have: its subcommands are
+# compared one by one.
+EVAL_CMDS = ["EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO"]
+SCRIPT_SUBS = ["SCRIPT|LOAD", "SCRIPT|EXISTS", "SCRIPT|FLUSH", "SCRIPT|HELP"]
+CASES["command_info"] = [["COMMAND", "INFO", c] for c in EVAL_CMDS + SCRIPT_SUBS]
+CASES["command_docs"] = [["COMMAND", "DOCS", c] for c in EVAL_CMDS + SCRIPT_SUBS]
+CASES["command_getkeys"] = [["COMMAND", "GETKEYS", "EVAL", "return 1", "2", "a", "b", "c"],
+                            ["COMMAND", "GETKEYS", "EVALSHA_RO", "x", "1", "k"],
+                            ["COMMAND", "GETKEYSANDFLAGS", "EVAL", "return 1", "1", "k", "v"],
+                            ["COMMAND", "GETKEYSANDFLAGS", "EVAL_RO", "return 1", "1", "k"],
+                            ["COMMAND", "GETKEYS", "EVAL", "return 1", "0"]]
+
+
 @pytest.mark.parametrize("steps", CASES.values(), ids=CASES.keys())
 def test_scripting(diff, steps, request):
     diff.run(steps, request.node.callspec.id)

@@ -206,7 +206,8 @@ CommandSpec& CommandSpec::Args(std::string_view text) {
 uint64_t CommandSpec::AllAclCategories() const {
   uint64_t bits = acl;
   if (flags & CO::kWrite) bits |= ACL::kWrite;
-  if (flags & CO::kReadOnly) bits |= ACL::kRead;
+  // As Redis's setImplicitACLCategories: read-only scripting commands (EVAL_RO...) are not @read.
+  if (flags & CO::kReadOnly && !(acl & ACL::kScripting)) bits |= ACL::kRead;
   if (flags & CO::kAdmin) bits |= ACL::kAdmin | ACL::kDangerous;
   if (flags & CO::kPubSub) bits |= ACL::kPubSub;
   if (flags & CO::kBlocking) bits |= ACL::kBlocking;
