@@ -171,6 +171,10 @@ TEST_F(ScriptTest, Sandbox) {
   EXPECT_THAT(Eval("return bit.band(0xff, 0x0f)"), IntArg(15));
   EXPECT_THAT(Eval("return cjson.encode({1,2})"), BulkArg("[1,2]"));
   EXPECT_THAT(Eval("return cjson.decode('[5]')[1]"), IntArg(5));
+  EXPECT_THAT(Eval("return struct.pack('>I2', 258)"), BulkArg("\x01\x02"));
+  EXPECT_THAT(Eval("return struct.unpack('<i4', struct.pack('<i4', -2))"), IntArg(-2));
+  EXPECT_THAT(Eval("return struct.size('!4 b i')"), IntArg(8));
+  EXPECT_THAT(Eval("return struct.size('s')"), ErrArg("option 's' has no fixed size"));
   // A failed assignment leaves no global behind.
   EXPECT_THAT(Eval("return type(x)"), ErrArg("nonexistent global variable 'x'"));
 }

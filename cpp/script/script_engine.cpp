@@ -15,6 +15,7 @@ int luaopen_bit(lua_State* L);
 #include <cstring>
 
 #include "script/lua_convert.h"
+#include "script/lua_struct.h"
 #include "script/sha1.h"
 
 namespace fincache::script {
@@ -578,6 +579,8 @@ void ScriptEngine::InitState() {
   lua_pushcfunction(L, luaopen_bit);
   lua_call(L, 0, 1);
   lua_setglobal(L, "bit");
+  OpenStructLib(L);
+  lua_setglobal(L, "struct");
 
   // The error handler (it keeps `debug` as an upvalue; the global goes away below).
   luaL_loadbuffer(L, kErrHandlerCode, std::strlen(kErrHandlerCode), "=err_handler");
@@ -644,7 +647,8 @@ void ScriptEngine::InitState() {
   lua_setglobal(L, "ARGV");
 
   // Library tables become read-only proxies.
-  for (const char* name : {"string", "table", "math", "coroutine", "redis", "cjson", "bit"}) {
+  for (const char* name :
+       {"string", "table", "math", "coroutine", "redis", "cjson", "bit", "struct"}) {
     lua_getglobal(L, name);
     MakeReadonly(L, false);
     lua_setglobal(L, name);
