@@ -174,6 +174,10 @@ TEST_F(ScriptTest, Sandbox) {
   EXPECT_THAT(Eval("return struct.pack('>I2', 258)"), BulkArg("\x01\x02"));
   EXPECT_THAT(Eval("return struct.unpack('<i4', struct.pack('<i4', -2))"), IntArg(-2));
   EXPECT_THAT(Eval("return struct.size('!4 b i')"), IntArg(8));
+  EXPECT_THAT(Eval("return cmsgpack.pack({1, 'a'}, 300)"), BulkArg("\x92\x01\xa1"
+                                                                   "a\xcd\x01\x2c"));
+  EXPECT_THAT(Eval("return cmsgpack.unpack(cmsgpack.pack({x={-5}})).x[1]"), IntArg(-5));
+  EXPECT_THAT(Eval("return cmsgpack.unpack('\\204')"), ErrArg("Missing bytes in input."));
   EXPECT_THAT(Eval("return struct.size('s')"), ErrArg("option 's' has no fixed size"));
   // A failed assignment leaves no global behind.
   EXPECT_THAT(Eval("return type(x)"), ErrArg("nonexistent global variable 'x'"));

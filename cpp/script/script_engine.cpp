@@ -14,6 +14,7 @@ int luaopen_bit(lua_State* L);
 #include <cstdio>
 #include <cstring>
 
+#include "script/lua_cmsgpack.h"
 #include "script/lua_convert.h"
 #include "script/lua_struct.h"
 #include "script/sha1.h"
@@ -581,6 +582,8 @@ void ScriptEngine::InitState() {
   lua_setglobal(L, "bit");
   OpenStructLib(L);
   lua_setglobal(L, "struct");
+  OpenCmsgpackLib(L);
+  lua_setglobal(L, "cmsgpack");
 
   // The error handler (it keeps `debug` as an upvalue; the global goes away below).
   luaL_loadbuffer(L, kErrHandlerCode, std::strlen(kErrHandlerCode), "=err_handler");
@@ -648,7 +651,7 @@ void ScriptEngine::InitState() {
 
   // Library tables become read-only proxies.
   for (const char* name :
-       {"string", "table", "math", "coroutine", "redis", "cjson", "bit", "struct"}) {
+       {"string", "table", "math", "coroutine", "redis", "cjson", "bit", "struct", "cmsgpack"}) {
     lua_getglobal(L, name);
     MakeReadonly(L, false);
     lua_setglobal(L, name);
