@@ -5,7 +5,8 @@
 // keys it touches. The script layer knows nothing of commands: `redis.call` goes through a
 // ScriptHost, implemented by the command layer on top of the command table.
 //
-// The Lua environment follows Redis 7.0.15: the base, table, string, math, cjson, bit libraries
+// The Lua environment follows Redis 7.0.15: the base, table, string, math, cjson, bit (Debian's
+// Lua CJSON and Lua BitOp), struct and cmsgpack (lua_struct.cpp, lua_cmsgpack.cpp) libraries
 // (plus coroutine, loadstring, gcinfo as Redis leaves them), no os/io/debug/package/print/
 // loadfile/dofile/require; globals and library tables are read-only ("Attempt to modify a
 // readonly table"), reading an unknown global is an error; math.random is Redis's lrand48-based
