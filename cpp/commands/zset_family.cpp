@@ -330,7 +330,7 @@ void CmdZlexcount(CmdArgList args, CommandContext& ctx) {
   OpResult<const ZSet*> z = FindZsetRead(db, args[1]);
   if (!z) return ctx.SendStatus(z.status());
   size_t lo = 0, hi = 0;
-  if (*z) (*z)->LexRanks(range, &lo, &hi);
+  if (*z) (*z)->LexRanks(range, /*rev=*/false, &lo, &hi);
   ctx.rb.SendLong(hi > lo ? hi - lo : 0);
 }
 

@@ -65,7 +65,7 @@ std::vector<ZPair> CollectRange(const ZSet& z, const RangeSpec& rs) {
   if (rs.type == RangeType::kScore)
     z.ScoreRanks(rs.score, &lo, &hi);
   else
-    z.LexRanks(rs.lex, &lo, &hi);
+    z.LexRanks(rs.lex, rs.rev, &lo, &hi);
   if (hi <= lo) return out;
   size_t avail = hi - lo;
   size_t off = static_cast<size_t>(rs.offset);
@@ -169,7 +169,7 @@ void ZRemRangeGeneric(CmdArgList args, CommandContext& ctx, RangeType type) {
   } else if (type == RangeType::kScore) {
     z->ScoreRanks(rs.score, &lo, &hi);
   } else {
-    z->LexRanks(rs.lex, &lo, &hi);
+    z->LexRanks(rs.lex, /*rev=*/false, &lo, &hi);
   }
   if (hi <= lo) return ctx.rb.SendLong(0);
   z->RemoveRanks(lo, hi);

@@ -190,9 +190,7 @@ std::unique_ptr<ZSet> ZSet::CreateFor(size_t size, size_t max_member_len) {
 
 size_t ZSet::MemoryUsage() const {
   if (!big_) return sizeof(ZSet) + lp_.capacity() * sizeof(Item) + lp_heap_bytes_;
-  // Map: one bucket pointer per bucket plus a node (key view, value, next, hash) per element.
-  return sizeof(ZSet) + sl_->bytes() + map_.bucket_count() * sizeof(void*) +
-         map_.size() * (sizeof(std::string_view) + 3 * sizeof(void*));
+  return sizeof(ZSet) + sl_->bytes() + map_.bytes();
 }
 
 std::unique_ptr<CompositeValue> ZSet::Clone() const {
@@ -203,7 +201,7 @@ std::unique_ptr<CompositeValue> ZSet::Clone() const {
     return z;
   }
   z->ConvertToSkiplist();
-  z->map_.reserve(map_.size());
+  z->map_.Reserve(map_.size());
   for (SkipList::Node* n = sl_->first(); n; n = n->next()) z->SlInsert(n->score, n->member());
   return z;
 }
@@ -212,7 +210,7 @@ void ZSet::ConvertToSkiplist() {
   if (big_) return;
   big_ = true;
   sl_ = std::make_unique<SkipList>();
-  map_.reserve(lp_.size());
+  map_.Reserve(lp_.size());
   for (auto& it : lp_) SlInsert(it.score, it.member);
   std::vector<Item>().swap(lp_);
   lp_heap_bytes_ = 0;
@@ -220,7 +218,7 @@ void ZSet::ConvertToSkiplist() {
 
 void ZSet::SlInsert(double score, std::string_view member) {
   SkipList::Node* n = sl_->Insert(score, member);
-  map_.emplace(n->member(), n);
+  map_.Insert(n);
 }
 
 size_t ZSet::LpLowerBound(double score, std::string_view member) const {
@@ -279,11 +277,9 @@ bool ZSet::Add(std::string_view member, double score, int in, int* out, double* 
       } else {
         // The node may be reallocated (possibly at the same address with another height, so a
         // different member offset): always re-key the map with the current node's view.
-        auto it = map_.find(member);
-        SkipList::Node* old_node = it->second;
-        map_.erase(it);
-        SkipList::Node* n = sl_->UpdateScore(old_node, score);
-        map_.emplace(n->member(), n);
+        SkipList::Node* old_node = map_.Find(member);
+        map_.Erase(member);
+        map_.Insert(sl_->UpdateScore(old_node, score));
       }
       *out = kOutUpdated;
     } else {
@@ -314,10 +310,9 @@ bool ZSet::Remove(std::string_view member) {
     LpErase(i);
     return true;
   }
-  auto it = map_.find(member);
-  if (it == map_.end()) return false;
-  SkipList::Node* n = it->second;
-  map_.erase(it);
+  SkipList::Node* n = map_.Find(member);
+  if (n == nullptr) return false;
+  map_.Erase(member);
   sl_->Delete(n->score, n->member());
   return true;
 }
@@ -328,9 +323,9 @@ std::optional<double> ZSet::Score(std::string_view member) const {
     if (i == std::string::npos) return std::nullopt;
     return lp_[i].score;
   }
-  auto it = map_.find(member);
-  if (it == map_.end()) return std::nullopt;
-  return it->second->score;
+  const SkipList::Node* n = map_.Find(member);
+  if (n == nullptr) return std::nullopt;
+  return n->score;
 }
 
 std::optional<size_t> ZSet::Rank(std::string_view member) const {
@@ -339,9 +334,9 @@ std::optional<size_t> ZSet::Rank(std::string_view member) const {
     if (i == std::string::npos) return std::nullopt;
     return i;
   }
-  auto it = map_.find(member);
-  if (it == map_.end()) return std::nullopt;
-  return sl_->Rank(it->second->score, member);
+  const SkipList::Node* n = map_.Find(member);
+  if (n == nullptr) return std::nullopt;
+  return sl_->Rank(n->score, member);
 }
 
 template <typename Pred>
@@ -378,9 +373,40 @@ bool LexBefore(std::string_view m, const ZLexBound& b, bool lower) {
 }
 }  // namespace
 
-void ZSet::LexRanks(const ZLexRange& r, size_t* lo, size_t* hi) const {
-  *lo = CountPrefix([&](double, std::string_view m) { return LexBefore(m, r.min, true); });
-  *hi = CountPrefix([&](double, std::string_view m) { return LexBefore(m, r.max, false); });
+void ZSet::LexRanks(const ZLexRange& r, bool rev, size_t* lo, size_t* hi) const {
+  *lo = *hi = 0;
+  const size_t n = size();
+  if (n == 0) return;
+  auto gte_min = [&](std::string_view m) { return !LexBefore(m, r.min, true); };
+  auto lte_max = [&](std::string_view m) { return LexBefore(m, r.max, false); };
+  auto member_at = [&](size_t i) {
+    return big_ ? (i == 0 ? sl_->first() : sl_->last())->member() : std::string_view(lp_[i].member);
+  };
+  // Redis's zzlIsInLexRange / zslIsInLexRange.
+  if (!gte_min(member_at(n - 1)) || !lte_max(member_at(0))) return;
+  if (big_) {
+    *lo = sl_->CountPrefix([&](double, std::string_view m) { return !gte_min(m); });
+    *hi = sl_->CountPrefix([&](double, std::string_view m) { return lte_max(m); });
+    if (*hi < *lo) *hi = *lo;
+    return;
+  }
+  if (!rev) {
+    size_t i = 0;
+    while (i < n && !gte_min(lp_[i].member)) ++i;
+    if (i == n || !lte_max(lp_[i].member)) return;
+    size_t j = i + 1;
+    while (j < n && lte_max(lp_[j].member)) ++j;
+    *lo = i;
+    *hi = j;
+  } else {
+    size_t j = n;
+    while (j > 0 && !lte_max(lp_[j - 1].member)) --j;
+    if (j == 0 || !gte_min(lp_[j - 1].member)) return;
+    size_t i = j - 1;
+    while (i > 0 && gte_min(lp_[i - 1].member)) --i;
+    *lo = i;
+    *hi = j;
+  }
 }
 
 void ZSet::RemoveRanks(size_t lo, size_t hi) {
@@ -393,7 +419,7 @@ void ZSet::RemoveRanks(size_t lo, size_t hi) {
   SkipList::Node* n = sl_->ByRank(lo);
   for (size_t i = lo; i < hi && n; ++i) {
     SkipList::Node* next = n->next();
-    map_.erase(n->member());
+    map_.Erase(n->member());
     sl_->Delete(n->score, n->member());
     n = next;
   }

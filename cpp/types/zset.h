@@ -25,6 +25,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "types/member_index.h"
 #include "types/skiplist.h"
 #include "types/value.h"
 
@@ -87,7 +88,12 @@ class ZSet final : public CompositeValue {
 
   // Rank interval [*lo, *hi) of the elements inside a range (hi may be < lo when empty).
   void ScoreRanks(const ZScoreRange& r, size_t* lo, size_t* hi) const;
-  void LexRanks(const ZLexRange& r, size_t* lo, size_t* hi) const;
+  // Lex ranges assume equal scores, as Redis documents. With mixed scores the answer is Redis's
+  // walk: the range starts at the first element >= min (from the end for rev: the last <= max)
+  // and runs while elements stay <= max (rev: >= min), and is empty unless the last element is
+  // >= min and the first <= max. Small sets follow that walk exactly; big ones, whose Redis
+  // answer depends on its skiplist's random levels, use the same bounds by binary search.
+  void LexRanks(const ZLexRange& r, bool rev, size_t* lo, size_t* hi) const;
 
   // Visits `count` elements starting at ascending rank `start` (< size()): upward, or with
   // rev downward (start, start-1, ...). fn(member, score).
@@ -137,7 +143,7 @@ class ZSet final : public CompositeValue {
   size_t lp_heap_bytes_ = 0;  // member heap bytes beyond the Items themselves
   // skiplist encoding
   std::unique_ptr<SkipList> sl_;
-  std::unordered_map<std::string_view, SkipList::Node*> map_;
+  MemberIndex map_;
 };
 
 }  // namespace fincache
