@@ -99,9 +99,11 @@ class Server:
 
 
 def run_benchmark(port: int, tests: str, n: int, clients: int, pipeline: int, datasize: int,
-                  cpus: str | None) -> dict[str, float]:
-    argv = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(port), "-t", tests, "-n", str(n),
+                  cpus: str | None, command: list[str] | None = None) -> dict[str, float]:
+    """One redis-benchmark run: the built-in `tests`, or the custom `command` when given."""
+    argv = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(port), "-n", str(n),
             "-c", str(clients), "-P", str(pipeline), "-d", str(datasize), "-r", "100000", "--csv", "-q"]
+    argv += command if command else ["-t", tests]
     if cpus:
         argv = ["taskset", "-c", cpus] + argv
     out = subprocess.run(argv, capture_output=True, text=True, timeout=600, check=True).stdout
@@ -143,6 +145,9 @@ def main() -> int:
     ap.add_argument("-n", "--requests", type=int, default=100_000, help="requests per test (default 100000)")
     ap.add_argument("-c", "--clients", type=int, default=50, help="parallel connections (default 50)")
     ap.add_argument("-t", "--tests", default="set,get", help="redis-benchmark tests (default set,get)")
+    ap.add_argument("--command", action="append", default=[],
+                    help="a custom command to benchmark after the tests, e.g. "
+                         "'ZRANGEBYSCORE myzset 0 1000 LIMIT 0 10' (repeatable; __rand_int__ works)")
     ap.add_argument("-d", "--datasize", type=int, default=3, help="value size in bytes (default 3)")
     ap.add_argument("--pipelines", default="1,16", help="pipeline depths, comma separated (default 1,16)")
     ap.add_argument("--io-threads", default=None,
@@ -181,6 +186,9 @@ def main() -> int:
                 for srv in running:
                     r = run_benchmark(srv.port, args.tests, args.requests, args.clients, p, args.datasize,
                                       args.client_cpus)
+                    for cmd in args.command:
+                        r.update(run_benchmark(srv.port, args.tests, args.requests, args.clients, p,
+                                               args.datasize, args.client_cpus, cmd.split()))
                     for test, rps in r.items():
                         key = (srv.label, test, p)
                         results[key] = max(results.get(key, 0.0), rps)
@@ -190,8 +198,9 @@ def main() -> int:
         for srv in running:
             srv.stop()
 
-    tests = sorted({t for (_, t, _) in results}, key=lambda t: args.tests.upper().split(",").index(t)
-                   if t in args.tests.upper().split(",") else 99)
+    order = args.tests.upper().split(",")
+    tests = sorted({t for (_, t, _) in results},
+                   key=lambda t: next((i for i, o in enumerate(order) if t.startswith(o)), 99))
     print(f"\nMachine: {machine()}")
     print(f"Command: {' '.join([os.path.basename(sys.executable), *sys.argv])}")
     print(f"redis-benchmark -c {args.clients} -n {args.requests} -d {args.datasize} -r 100000, best of "
