@@ -44,7 +44,7 @@ class GenericFamilyTest : public CommandTest {
   const Entry* Get(std::string_view key, int db = 0) { return DbAt(db).Find(key); }
   std::string StrOf(std::string_view key, int db = 0) {
     const Entry* e = Get(key, db);
-    return e ? e->value.str() : "(missing)";
+    return e ? std::string(e->value.str()) : "(missing)";
   }
 
   // Runs a full SCAN with the given options, returning every key (with duplicates) and the

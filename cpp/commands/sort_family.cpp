@@ -156,7 +156,7 @@ std::optional<std::string> LookupByPattern(Db& db, std::string_view pattern,
     return std::string(*v);
   }
   if (e->value.type() != ObjType::kString) return std::nullopt;
-  return e->value.str();
+  return std::string(e->value.str());
 }
 
 // ============================================================================================

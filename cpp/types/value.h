@@ -1,12 +1,14 @@
-// Value: what a key holds. Strings are stored inline with Redis's encoding label (int, embstr,
-// raw); every other type is a CompositeValue subclass defined in its own types/*.h file.
+// Value: what a key holds, in 16 bytes. Strings carry Redis's encoding label (int, embstr, raw);
+// every other type is a CompositeValue subclass defined in its own types/*.h file.
 //
-// Invariants: type() == kString iff obj_ is null. str_encoding_ is what OBJECT ENCODING reports
-// for strings and follows Redis: "int" for canonical int64 text set by SET/INCR..., "embstr" for
-// other strings of at most 44 bytes, "raw" otherwise or once modified in place (APPEND, SETRANGE).
+// Invariants: type() == kString iff no CompositeValue is held. str_encoding() is what OBJECT
+// ENCODING reports for strings and follows Redis: "int" for canonical int64 text set by
+// SET/INCR..., "embstr" for other strings of at most 44 bytes, "raw" otherwise or once modified in
+// place (APPEND, SETRANGE).
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -41,11 +43,27 @@ class CompositeValue {
   virtual std::unique_ptr<CompositeValue> Clone() const = 0;
 };
 
+// A value in 16 bytes. Strings of up to 15 bytes live inline (Redis's int/embstr objects
+// need a separate allocation); longer ones in one exact-size heap block (length + bytes); a
+// string mutated in place (APPEND, SETRANGE, SETBIT, PFADD) becomes a heap std::string so it
+// can grow; composites are an owned CompositeValue pointer. The tag byte keeps the
+// representation (2 bits), Redis's string encoding label (2 bits) and the inline length (4 bits).
 class Value {
  public:
-  Value() = default;
-  Value(Value&&) noexcept = default;
-  Value& operator=(Value&&) noexcept = default;
+  Value() noexcept { Reset(); }
+  ~Value() { Release(); }
+  Value(Value&& o) noexcept {
+    std::memcpy(bytes_, o.bytes_, sizeof(bytes_));
+    o.Reset();
+  }
+  Value& operator=(Value&& o) noexcept {
+    if (this != &o) {
+      Release();
+      std::memcpy(bytes_, o.bytes_, sizeof(bytes_));
+      o.Reset();
+    }
+    return *this;
+  }
   Value(const Value&) = delete;
   Value& operator=(const Value&) = delete;
 
@@ -53,46 +71,71 @@ class Value {
   static Value String(std::string_view s);
   Value Clone() const;
 
-  ObjType type() const { return obj_ ? obj_->type() : ObjType::kString; }
-  bool is_string() const { return !obj_; }
+  ObjType type() const { return rep() == kObject ? obj()->type() : ObjType::kString; }
+  bool is_string() const { return rep() != kObject; }
 
   // ---- strings ----
-  const std::string& str() const { return str_; }
+  std::string_view str() const;
   // Replaces the content; the encoding is recomputed as for a new object.
   void SetString(std::string_view s);
   void SetString(std::string&& s);
   // In-place mutation (APPEND, SETRANGE, SETBIT): the result is "raw" as in Redis.
-  std::string& MutableStringRaw() {
-    str_encoding_ = StrEncoding::kRaw;
-    return str_;
+  std::string& MutableStringRaw();
+  StrEncoding str_encoding() const { return static_cast<StrEncoding>((tag() >> 2) & 3); }
+  void set_str_encoding(StrEncoding e) {
+    bytes_[kTag] = static_cast<char>((tag() & ~0x0Cu) | (static_cast<unsigned>(e) << 2));
   }
-  StrEncoding str_encoding() const { return str_encoding_; }
-  void set_str_encoding(StrEncoding e) { str_encoding_ = e; }
 
   // ---- composites ----
-  CompositeValue* obj() { return obj_.get(); }
-  const CompositeValue* obj() const { return obj_.get(); }
+  CompositeValue* obj() { return rep() == kObject ? static_cast<CompositeValue*>(ptr()) : nullptr; }
+  const CompositeValue* obj() const {
+    return rep() == kObject ? static_cast<const CompositeValue*>(ptr()) : nullptr;
+  }
   template <typename T>
   T* As() {
-    return static_cast<T*>(obj_.get());
+    return static_cast<T*>(obj());
   }
   template <typename T>
   const T* As() const {
-    return static_cast<const T*>(obj_.get());
+    return static_cast<const T*>(obj());
   }
   void SetObject(std::unique_ptr<CompositeValue> obj);
 
   // OBJECT ENCODING name.
   std::string_view encoding() const;
-  // Bytes held by the value (not counting the key or the entry record).
+  // Bytes held by the value beyond its 16 bytes (not counting the key or the entry record).
   size_t MemoryUsage() const;
 
  private:
+  enum Rep : uint8_t { kInline = 0, kPacked = 1, kStdString = 2, kObject = 3 };
+  static constexpr size_t kTag = 15;
+  static constexpr size_t kInlineMax = 15;
+
   static StrEncoding EncodingFor(std::string_view s);
 
-  std::string str_;
-  std::unique_ptr<CompositeValue> obj_;
-  StrEncoding str_encoding_ = StrEncoding::kEmbStr;
+  unsigned tag() const { return static_cast<unsigned char>(bytes_[kTag]); }
+  Rep rep() const { return static_cast<Rep>(tag() & 3); }
+  void* ptr() const {
+    void* p;
+    std::memcpy(&p, bytes_, sizeof(p));
+    return p;
+  }
+  void SetPtr(Rep r, void* p, StrEncoding e) {
+    std::memcpy(bytes_, &p, sizeof(p));
+    bytes_[kTag] = static_cast<char>(r | (static_cast<unsigned>(e) << 2));
+  }
+  // An empty inline "embstr".
+  void Reset() {
+    std::memset(bytes_, 0, sizeof(bytes_));
+    bytes_[kTag] = static_cast<char>(static_cast<unsigned>(StrEncoding::kEmbStr) << 2);
+  }
+  void Release() noexcept;
+  // Stores s (any length) as a fresh string with encoding e; the previous content is released.
+  void Store(std::string_view s, StrEncoding e);
+
+  alignas(8) char bytes_[16];
 };
+
+static_assert(sizeof(Value) == 16);
 
 }  // namespace fincache
