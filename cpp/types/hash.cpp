@@ -1,5 +1,7 @@
 #include "types/hash.h"
 
+#include <cstring>
+
 namespace fincache {
 
 namespace {
@@ -13,15 +15,19 @@ size_t AllocEstimate(size_t n) { return n == 0 ? 0 : ((n + 8 + 15) & ~size_t{15}
 // Listpack helpers
 // ============================================================================================
 
-void HashValue::AppendString(std::string* out, std::string_view s) {
+void HashValue::AppendString(ByteBuf* out, std::string_view s) {
+  char prefix[10];
+  size_t k = 0;
   uint64_t n = s.size();
   do {
     uint8_t byte = n & 0x7f;
     n >>= 7;
     if (n != 0) byte |= 0x80;
-    out->push_back(static_cast<char>(byte));
+    prefix[k++] = static_cast<char>(byte);
   } while (n != 0);
-  out->append(s);
+  char* p = out->Extend(k + s.size());
+  std::memcpy(p, prefix, k);
+  if (!s.empty()) std::memcpy(p + k, s.data(), s.size());
 }
 
 std::string_view HashValue::ReadString(size_t* off) const {
@@ -63,7 +69,7 @@ size_t HashValue::ValueHeap(const std::string& v) {
 
 size_t HashValue::MemoryUsage() const {
   if (table_) return sizeof(*this) + sizeof(Table) + table_->MemoryUsage() + table_value_heap_;
-  return sizeof(*this) + (blob_.capacity() > 15 ? AllocEstimate(blob_.capacity() + 1) : 0);
+  return sizeof(*this) + (blob_.capacity() ? blob_.capacity() + 8 : 0);
 }
 
 std::unique_ptr<CompositeValue> HashValue::Clone() const {
@@ -111,9 +117,9 @@ bool HashValue::Set(std::string_view field, std::string_view value, const HashLi
     return inserted;
   }
   if (auto pos = LpFind(field)) {
-    std::string enc;
+    ByteBuf enc;
     AppendString(&enc, value);
-    blob_.replace(pos->value_off, pos->end - pos->value_off, enc);
+    blob_.replace(pos->value_off, pos->end - pos->value_off, enc.view());
     return false;
   }
   AppendString(&blob_, field);
@@ -135,7 +141,6 @@ bool HashValue::Delete(std::string_view field) {
   if (!pos) return false;
   blob_.erase(pos->field_off, pos->end - pos->field_off);
   --lp_count_;
-  if (blob_.capacity() > 2 * blob_.size() + 64) blob_.shrink_to_fit();
   return true;
 }
 
@@ -149,9 +154,8 @@ void HashValue::ConvertToTable() {
     heap += ValueHeap(*slot);
   });
   table_ = std::move(table);
-  table_value_heap_ = heap;
-  std::string().swap(blob_);
-  lp_count_ = 0;
+  blob_.clear();
+  table_value_heap_ = heap;  // shares its storage with lp_count_
 }
 
 std::vector<HashValue::Pair> HashValue::Pairs() const {

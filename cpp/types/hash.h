@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "engine/key_table.h"
+#include "types/byte_buf.h"
 #include "types/value.h"
 
 namespace fincache {
@@ -94,16 +95,18 @@ class HashValue final : public CompositeValue {
     size_t value_off;  // offset of the value's length prefix
     size_t end;        // one past the value's bytes
   };
-  static void AppendString(std::string* out, std::string_view s);
+  static void AppendString(ByteBuf* out, std::string_view s);
   // Decodes the string at *off, advancing *off past it.
   std::string_view ReadString(size_t* off) const;
   std::optional<LpPos> LpFind(std::string_view field) const;
   static size_t ValueHeap(const std::string& v);
 
-  std::string blob_;              // listpack encoding
-  size_t lp_count_ = 0;           // pairs in blob_
+  ByteBuf blob_;                  // listpack encoding
   std::unique_ptr<Table> table_;  // hashtable encoding (null while listpack)
-  size_t table_value_heap_ = 0;   // heap bytes of the table's values
+  union {
+    size_t lp_count_ = 0;      // listpack: pairs in blob_
+    size_t table_value_heap_;  // hashtable: heap bytes of the table's values
+  };
 };
 
 // ---- templates ---------------------------------------------------------------------------
