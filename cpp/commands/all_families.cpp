@@ -17,6 +17,7 @@ void RegisterGeoFamily(CommandRegistry& r);       // GEOADD GEODIST GEOSEARCH GE
 void RegisterSortFamily(CommandRegistry& r);      // SORT SORT_RO
 void RegisterBlockingFamily(CommandRegistry& r);  // BLPOP BRPOP BLMOVE BZPOPMIN BZMPOP ...
 void RegisterScriptingFamily(CommandRegistry& r);  // EVAL EVALSHA EVAL_RO SCRIPT ...
+void RegisterMultiFamily(CommandRegistry& r);      // MULTI EXEC DISCARD WATCH UNWATCH
 
 void RegisterAllFamilies(CommandRegistry& r) {
   RegisterConnectionFamily(r);
@@ -33,6 +34,7 @@ void RegisterAllFamilies(CommandRegistry& r) {
   RegisterSortFamily(r);
   RegisterBlockingFamily(r);
   RegisterScriptingFamily(r);
+  RegisterMultiFamily(r);
 }
 
 }  // namespace fincache

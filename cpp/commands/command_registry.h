@@ -50,6 +50,9 @@ enum : uint32_t {
   kTouchesArbitraryKeys = 1u << 19,
   // FinCache: runs alone, holding the exclusive gate (whole-keyspace commands).
   kGlobal = 1u << 24,
+  // FinCache: runs at once inside MULTI instead of being queued (EXEC DISCARD MULTI WATCH QUIT
+  // RESET, as Redis's processCommand lists them).
+  kNotQueued = 1u << 25,
 };
 }  // namespace CO
 

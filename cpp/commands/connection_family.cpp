@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "commands/command_context.h"
+#include "commands/multi_family.h"
 #include "commands/server_family.h"
 #include "common/errors.h"
 #include "common/strings.h"
@@ -73,15 +74,23 @@ std::string ClientInfoLine(const Session& s, int64_t now_ms, size_t argv_mem,
   size_t qbuf = s.query_buffer_bytes.load();
   size_t omem = s.output_buffer_bytes.load();
   // Fixed per-client overhead (session, buffers), so tot-mem is never smaller than its parts.
-  size_t tot_mem = sizeof(Session) + qbuf + omem + argv_mem;
+  const int multi = s.multi_count.load(std::memory_order_relaxed);
+  const size_t multi_mem = s.multi_mem.load(std::memory_order_relaxed);
+  size_t tot_mem = sizeof(Session) + qbuf + omem + argv_mem + multi_mem;
+  // Redis's flag letters in its order: x (in MULTI), b (blocked), d (a watched key changed).
+  std::string flags;
+  if (multi >= 0) flags += 'x';
+  if (blocked) flags += 'b';
+  if (s.watch.dirty.load(std::memory_order_relaxed)) flags += 'd';
+  if (flags.empty()) flags = "N";
   char buf[512];
   std::snprintf(buf, sizeof(buf),
                 " age=%" PRId64 " idle=%" PRId64
-                " flags=%s db=%d sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=0 argv-mem=%zu "
-                "multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=%zu tot-mem=%zu events=r cmd=",
+                " flags=%s db=%d sub=0 psub=0 ssub=0 multi=%d qbuf=%zu qbuf-free=0 argv-mem=%zu "
+                "multi-mem=%zu rbs=0 rbp=0 obl=0 oll=0 omem=%zu tot-mem=%zu events=r cmd=",
                 std::max<int64_t>(0, (now_ms - created) / 1000),
-                std::max<int64_t>(0, (now_ms - last) / 1000), blocked ? "b" : "N", s.db_index, qbuf,
-                argv_mem, omem, tot_mem);
+                std::max<int64_t>(0, (now_ms - last) / 1000), flags.c_str(), s.db_index, multi,
+                qbuf, argv_mem, multi_mem, omem, tot_mem);
   std::string out = "id=" + std::to_string(s.id) + " addr=" + addr + " laddr=" + laddr +
                     " fd=" + std::to_string(s.fd) + " name=" + name + buf;
   out += cmd ? cmd->full_name : "NULL";
@@ -197,10 +206,11 @@ void CmdQuit(CmdArgList args, CommandContext& ctx) {
   ctx.rb.SendOk();
 }
 
-// RESET -> simple string RESET: db 0, RESP2, no name, default authentication state.
-// (MULTI/WATCH and subscriptions are reset by their own families' hooks when they exist.)
+// RESET -> simple string RESET: no transaction or watched keys, db 0, RESP2, no name, default
+// authentication state. (Subscriptions are reset by their family's hook when it exists.)
 void CmdReset(CmdArgList args, CommandContext& ctx) {
   Session& s = ctx.session;
+  DiscardTransaction(s, ctx.engine);
   s.db_index = 0;
   s.resp = 2;
   ctx.rb.SetRespVersion(2);
@@ -499,7 +509,7 @@ void RegisterConnectionFamily(CommandRegistry& r) {
       .Args("username/string^6.0.0? password/string");
   r.Add({.name = "quit",
          .arity = -1,
-         .flags = kConnFlags,
+         .flags = kConnFlags | CO::kNotQueued,
          .acl = ACL::kConnection,
          .group = "connection",
          .since = "1.0.0",
@@ -508,7 +518,7 @@ void RegisterConnectionFamily(CommandRegistry& r) {
          .handler = CmdQuit});
   r.Add({.name = "reset",
          .arity = 1,
-         .flags = kConnFlags,
+         .flags = kConnFlags | CO::kNotQueued,
          .acl = ACL::kConnection,
          .group = "connection",
          .since = "6.2.0",

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "commands/multi_family.h"
 #include "common/errors.h"
 
 namespace fincache {
@@ -68,7 +69,44 @@ void CollectReady(Engine& engine, int db, const KeyIndexes& key_indexes, CmdArgL
     if (engine.blocking().HasWaiters(db, args[i])) ready->push_back({db, std::string(args[i])});
 }
 
+// Errors a nested Dispatch (a command run by EXEC) already counted in the stats, so the outer
+// command does not count them again as its own.
+thread_local uint64_t t_errors_counted = 0;
+
+constexpr std::string_view kQueued = "QUEUED";
+constexpr std::string_view kNotAllowedInMulti = "ERR Command not allowed inside a transaction";
+
+// Redis's rejectCommand: a rejected EXEC discards the transaction and answers EXECABORT with
+// the reason (its text without the ERR code).
+bool IsExec(const CommandSpec& spec) { return spec.full_name == "exec"; }
+std::string ExecAbortBecause(std::string_view reason) {
+  if (reason.starts_with("ERR ")) reason.remove_prefix(4);
+  return "EXECABORT Transaction discarded because of: " + std::string(reason);
+}
+
+// Redis's flagTransaction: a command rejected while queuing makes EXEC answer EXECABORT.
+void FlagTransaction(Session& session) {
+  if (session.in_multi) session.multi_aborted = true;
+}
+
 }  // namespace
+
+WatchedWrite::WatchedWrite(Engine& engine, int db, int64_t now_ms, CmdArgList args,
+                           const KeyIndexes& key_indexes)
+    : engine_(engine), db_(db), now_ms_(now_ms), args_(args) {
+  if (!engine.AnyWatched()) return;
+  for (int i : key_indexes) {
+    int state = engine.WatchedKeyState(db, args[i], now_ms);
+    if (state >= 0) probed_.emplace_back(i, state == 1);
+  }
+}
+
+void WatchedWrite::Finish(bool failed) {
+  if (failed) return;
+  for (auto [i, held] : probed_)
+    if (held || engine_.WatchedKeyState(db_, args_[i], now_ms_) == 1)
+      engine_.TouchWatchedKey(db_, args_[i]);
+}
 
 void Dispatcher::ServeDeferred() {
   Engine& engine = server_.engine();
@@ -96,7 +134,8 @@ const CommandSpec* Dispatcher::Resolve(CmdArgList args, protocol::ReplyBuilder& 
     spec = sub;
   }
   if (!ArityOk(*spec, args.size())) {
-    rb.SendError(errors::WrongArgs(spec->full_name));
+    std::string err = errors::WrongArgs(spec->full_name);
+    rb.SendError(IsExec(*spec) ? ExecAbortBecause(err) : err);
     return nullptr;
   }
   return spec;
@@ -110,22 +149,65 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
   } depth_guard;
   server_.total_commands.fetch_add(1, std::memory_order_relaxed);
   uint64_t errors_before = rb.error_count();
+  const uint64_t counted_before = t_errors_counted;
+  struct CountedGuard {  // this command's own errors are counted once, here or below
+    uint64_t& counted;
+    protocol::ReplyBuilder& rb;
+    uint64_t errors_before;
+    uint64_t counted_before;
+    ~CountedGuard() { counted = counted_before + (rb.error_count() - errors_before); }
+  } counted_guard{t_errors_counted, rb, errors_before, counted_before};
 
   const CommandSpec* spec = Resolve(args, rb);
   if (!spec) {
+    FlagTransaction(session);
     server_.CountError(rb.last_error_code());
-    if (const CommandSpec* known = server_.registry().Find(args[0]))
+    if (const CommandSpec* known = server_.registry().Find(args[0])) {
       server_.StatsFor(known).rejected_calls.fetch_add(1, std::memory_order_relaxed);
+      if (IsExec(*known)) DiscardTransaction(session, server_.engine());
+    }
     return;
   }
   CommandStats& stats = server_.StatsFor(spec);
-  session.last_cmd.store(spec, std::memory_order_relaxed);
+  // Commands run by EXEC leave the client's last command as "exec", as Redis.
+  if (t_depth == 1) session.last_cmd.store(spec, std::memory_order_relaxed);
 
   if (!session.authenticated && server_.config().has_requirepass.load() &&
       !(spec->flags & CO::kNoAuth)) {
-    rb.SendError(errors::kNoAuth);
+    FlagTransaction(session);
+    if (IsExec(*spec)) {
+      DiscardTransaction(session, server_.engine());
+      rb.SendError(ExecAbortBecause(errors::kNoAuth));
+    } else {
+      rb.SendError(errors::kNoAuth);
+    }
     server_.CountError(rb.last_error_code());
     stats.rejected_calls.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+
+  // Inside MULTI: queue (EXEC runs it), except the commands that act at once.
+  if (session.in_multi && !(spec->flags & CO::kNotQueued)) {
+    if (spec->flags & CO::kNoMulti) {
+      FlagTransaction(session);
+      rb.SendError(kNotAllowedInMulti);
+      server_.CountError(rb.last_error_code());
+      stats.rejected_calls.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    // Not a command run yet: counted when EXEC runs it.
+    server_.total_commands.fetch_sub(1, std::memory_order_relaxed);
+    size_t bytes = 0;
+    std::vector<std::string>& queued = session.multi_queue.emplace_back();
+    queued.reserve(args.size());
+    for (std::string_view a : args) {
+      queued.emplace_back(a);
+      bytes += a.size();
+    }
+    session.multi_count.store(static_cast<int>(session.multi_queue.size()),
+                              std::memory_order_relaxed);
+    session.multi_mem.fetch_add(bytes, std::memory_order_relaxed);
+    rb.SendSimple(kQueued);
     return;
   }
 
@@ -140,12 +222,24 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
     CommandContext ctx{server_, engine, session, rb, *spec, engine.clock().NowMs()};
     if (spec->flags & CO::kGlobal) {
       ExecGate::Exclusive excl(engine.gate());
-      spec->handler(args, ctx);
+      if (spec->IsWrite()) {
+        WatchedWrite watched(engine, ctx.session.db_index, ctx.now_ms, args, key_indexes);
+        spec->handler(args, ctx);
+        watched.Finish(rb.error_count() != errors_before);
+      } else {
+        spec->handler(args, ctx);
+      }
       if (spec->IsWrite()) CollectReady(engine, ctx.session.db_index, key_indexes, args, &ready);
     } else {
       ExecGate::Shared token(engine.gate());
       ShardLocks locks(engine, key_indexes, args);
-      spec->handler(args, ctx);
+      if (spec->IsWrite()) {
+        WatchedWrite watched(engine, ctx.session.db_index, ctx.now_ms, args, key_indexes);
+        spec->handler(args, ctx);
+        watched.Finish(rb.error_count() != errors_before);
+      } else {
+        spec->handler(args, ctx);
+      }
       if (spec->IsWrite()) {
         Db db = ctx.db();
         for (int i : key_indexes) db.AfterWrite(args[i]);
@@ -166,7 +260,9 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
                   .count();
   stats.calls.fetch_add(1, std::memory_order_relaxed);
   stats.usec.fetch_add(static_cast<uint64_t>(usec), std::memory_order_relaxed);
-  if (rb.error_count() != errors_before) {
+  // Errors of the commands EXEC ran were counted by their own Dispatch.
+  const uint64_t nested = t_errors_counted - counted_before;
+  if (rb.error_count() - errors_before > nested) {
     stats.failed_calls.fetch_add(1, std::memory_order_relaxed);
     server_.CountError(rb.last_error_code());
   }

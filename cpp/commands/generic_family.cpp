@@ -75,6 +75,7 @@ void MoveEntry(Db& from, Entry* e, Db& to, std::string_view to_key) {
   dst->lru = lru;
   if (expire_ms != 0) to.SetExpire(dst, expire_ms);
   to.AfterWrite(dst);
+  to.TouchWatched(to_key);  // MOVE writes outside the client's db
 }
 
 // RENAME / RENAMENX. kNoSuchKey when src is missing; false when nx and dst exists (or src == dst
@@ -104,6 +105,7 @@ bool OpCopy(Db& src_db, std::string_view src, Db& dst_db, std::string_view dst, 
   copy->value = e->value.Clone();
   if (e->expire_ms != 0) dst_db.SetExpire(copy, e->expire_ms);
   dst_db.AfterWrite(copy);
+  dst_db.TouchWatched(dst);  // COPY ... DB writes outside the client's db
   return true;
 }
 

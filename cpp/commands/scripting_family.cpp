@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "commands/command_context.h"
+#include "commands/dispatcher.h"
 #include "commands/server_family.h"
 #include "common/errors.h"
 #include "common/strings.h"
@@ -103,7 +104,13 @@ class CommandHost final : public script::ScriptHost {
     if (!CommandRegistry::GetKeyIndexes(*spec, argv, &key_indexes)) key_indexes.clear();
     {
       CommandContext ctx{server_, engine_, session_, rb, *spec, now_ms_};
-      spec->handler(argv, ctx);
+      if (spec->IsWrite()) {
+        WatchedWrite watched(engine_, session_.db_index, now_ms_, argv, key_indexes);
+        spec->handler(argv, ctx);
+        watched.Finish(rb.error_count() != errors_before);
+      } else {
+        spec->handler(argv, ctx);
+      }
       if (spec->IsWrite()) {
         Db db = ctx.db();
         for (int i : key_indexes) {

@@ -10,8 +10,10 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "engine/blocking.h"
+#include "engine/watch.h"
 
 namespace fincache {
 
@@ -60,6 +62,15 @@ struct Session {
   // front door takes it right after Dispatch and waits for the sink's Complete.
   std::function<std::shared_ptr<WaiterSink>()> make_block_sink;
   std::shared_ptr<Waiter> blocked;
+
+  // MULTI/EXEC/WATCH (multi_family.cpp). The owner's thread only, except the atomics that
+  // CLIENT LIST reads and WatchClient::dirty (set by writers, see engine/watch.h).
+  bool in_multi = false;       // between MULTI and EXEC/DISCARD: commands are queued
+  bool multi_aborted = false;  // a command failed to queue: EXEC answers EXECABORT
+  std::vector<std::vector<std::string>> multi_queue;
+  std::atomic<int> multi_count{-1};  // CLIENT LIST multi= (-1 outside MULTI; kept during EXEC)
+  std::atomic<size_t> multi_mem{0};  // CLIENT LIST multi-mem: bytes of the queued arguments
+  WatchClient watch;                 // watched keys; must be unwatched before destruction
 
   std::string GetName() const {
     std::lock_guard lk(info_mu);

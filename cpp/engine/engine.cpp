@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <random>
+#include <string>
 
 namespace fincache {
 
@@ -41,6 +42,7 @@ Engine::Engine(EngineOptions opts) : db_count_(std::max(1, opts.databases)) {
   for (size_t i = 0; i < n; ++i) {
     auto s = std::make_unique<Shard>();
     s->dbs.resize(db_count_);
+    s->watched.resize(db_count_);
     s->key_counts = std::vector<std::atomic<int64_t>>(db_count_);
     s->expires_counts = std::vector<std::atomic<int64_t>>(db_count_);
     shards_.push_back(std::move(s));
@@ -121,6 +123,7 @@ uint64_t Engine::KeyspaceMisses() const {
 }
 
 void Engine::FlushDb(int db) {
+  TouchAllWatchedInDb(db, -1);
   for (auto& s : shards_) {
     DbTable& t = s->dbs[db];
     int64_t mem = 0;
@@ -140,6 +143,9 @@ void Engine::FlushAll() {
 
 void Engine::SwapDb(int a, int b) {
   if (a == b) return;
+  // Watched keys stay with their db index (clients keep watching "db a"), as in Redis.
+  TouchAllWatchedInDb(a, b);
+  TouchAllWatchedInDb(b, a);
   for (auto& s : shards_) {
     std::swap(s->dbs[a], s->dbs[b]);
     int64_t ka = s->key_counts[a].load(), kb = s->key_counts[b].load();
@@ -169,7 +175,13 @@ size_t Engine::ActiveExpireCycle(int64_t time_budget_us) {
           Entry* e = t.ttl_entries[tl_rng() % t.ttl_entries.size()];
           if (e->expire_ms <= now) {
             Db view(*this, db, now);
-            view.Delete(e);
+            if (AnyWatched()) {
+              std::string key(Db::KeyOf(e));
+              view.Delete(e);
+              TouchWatchedKey(db, key);
+            } else {
+              view.Delete(e);
+            }
             s.expired_keys.fetch_add(1, std::memory_order_relaxed);
             ++expired;
           }
@@ -194,8 +206,16 @@ DbTable& Db::table_of(std::string_view key) {
 Entry* Db::FindHashed(std::string_view key, uint64_t hash, Shard& shard, DbTable& t) {
   Entry* e = t.table.Find(key, hash);
   if (e && IsExpired(*e)) {
-    EraseEntry(shard, t, e);
     shard.expired_keys.fetch_add(1, std::memory_order_relaxed);
+    if (engine_->AnyWatched()) {
+      // Lazy expiry is a modification for WATCH (Redis 7.0 signals the deleted key). The key is
+      // copied first: `key` may point into the entry being freed.
+      std::string copy(key);
+      EraseEntry(shard, t, e);
+      engine_->TouchWatchedKey(index_, copy);
+      return nullptr;
+    }
+    EraseEntry(shard, t, e);
     return nullptr;
   }
   return e;

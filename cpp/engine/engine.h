@@ -24,6 +24,7 @@
 #include "engine/clock.h"
 #include "engine/exec_gate.h"
 #include "engine/key_table.h"
+#include "engine/watch.h"
 #include "types/value.h"
 
 namespace fincache {
@@ -52,6 +53,7 @@ struct alignas(64) Shard {
   std::atomic<uint64_t> keyspace_misses{0};
   std::vector<std::atomic<int64_t>> key_counts;      // per db
   std::vector<std::atomic<int64_t>> expires_counts;  // per db
+  std::vector<WatchedKeys> watched;                  // per db: WATCHed keys (engine/watch.h)
 };
 
 struct EngineOptions {
@@ -103,11 +105,32 @@ class Engine {
   // CONFIG RESETSTAT: expired keys and keyspace hits/misses back to 0.
   void ResetStats();
 
+  // ---- WATCH (engine/watch.h) ----
+  // Whether any client watches any key: one relaxed load (writes skip all WATCH work when not).
+  bool AnyWatched() const { return watch_refs_.load(std::memory_order_relaxed) != 0; }
+  // Adds (db, key) to c's watched keys. The caller holds the key's shard lock or the exclusive
+  // gate.
+  void Watch(WatchClient& c, int db, std::string_view key, int64_t now_ms);
+  // Forgets every key c watches. Takes the gate's shared token and each key's shard lock itself
+  // (none inside an exclusive section); the caller holds no shard lock.
+  void UnwatchAll(WatchClient& c);
+  // Redis's touchWatchedKey: (db, key) was modified; its watchers become dirty. The caller holds
+  // the key's shard lock or the exclusive gate.
+  void TouchWatchedKey(int db, std::string_view key);
+  // -1 when nobody watches (db, key); else whether it holds a live value at now_ms (1) or not
+  // (0). The caller holds the key's shard lock or the exclusive gate.
+  int WatchedKeyState(int db, std::string_view key, int64_t now_ms);
+  // EXEC's check: whether a key c watched while it was live is logically expired at now_ms
+  // (exclusive).
+  bool WatchedKeyExpired(const WatchClient& c, int64_t now_ms);
+
   // LRU clock (seconds, like Redis's 24-bit clock but 32-bit).
   uint32_t LruClock() const { return static_cast<uint32_t>(clock_->NowMs() / 1000); }
 
  private:
   void BackgroundLoop();
+  // FLUSHDB/FLUSHALL/SWAPDB: Redis's touchAllWatchedKeysInDb (exclusive, before the change).
+  void TouchAllWatchedInDb(int emptied, int replaced_with);
 
   int db_count_;
   size_t shard_mask_;
@@ -116,6 +139,7 @@ class Engine {
   Clock* clock_;
   ExecGate gate_;
   BlockingManager blocking_;
+  std::atomic<int64_t> watch_refs_{0};  // WatchRefs in all shards
   std::atomic<int> hz_{10};
   std::atomic<bool> active_expiry_enabled_{true};
   std::atomic<bool> stopping_{false};
@@ -163,6 +187,12 @@ class Db {
   void AfterWrite(Entry* e);
   // Same, by key, when the command only knows the key (the entry may be gone: that's fine).
   void AfterWrite(std::string_view key);
+
+  // WATCH: `key` of this db was modified. The dispatcher does it for a write command's keys in
+  // the client's db; commands call it for keys they write in another db (MOVE, COPY ... DB).
+  void TouchWatched(std::string_view key) {
+    if (engine_->AnyWatched()) engine_->TouchWatchedKey(index_, key);
+  }
 
   static std::string_view KeyOf(const Entry* e) { return KeyTable<Entry>::KeyOf(e); }
 

@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
+#include "commands/multi_family.h"
 #include "commands/server_state.h"
 
 namespace fincache::net {
@@ -56,6 +57,7 @@ Connection::~Connection() { Unregister(); }
 
 void Connection::Unregister() {
   CancelBlock();
+  if (!closed_) DiscardTransaction(session_, owner_.state().engine());  // unwatch its keys
   if (registered_) {
     owner_.state().clients().Unregister(&session_);
     registered_ = false;

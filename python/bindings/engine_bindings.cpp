@@ -27,6 +27,7 @@
 #include <mutex>
 #include <optional>
 
+#include "commands/multi_family.h"
 #include "py_convert.h"
 #include "py_engine.h"
 
@@ -64,6 +65,15 @@ class EmbeddedSink final : public WaiterSink {
   protocol::RespValue value_;
 };
 
+// Whether the interpreter is shutting down (no GIL release then).
+inline bool Finalizing() {
+#if PY_VERSION_HEX >= 0x030D0000
+  return Py_IsFinalizing();
+#else
+  return _Py_IsFinalizing();
+#endif
+}
+
 class PySession {
  public:
   PySession(std::shared_ptr<PyEngine> engine, int db, int protocol, bool decode,
@@ -87,6 +97,18 @@ class PySession {
     };
   }
 
+  // The client ends: its MULTI state and watched keys go (the engine must not keep pointers to
+  // this session). Waits for shard locks without the GIL.
+  ~PySession() {
+    Engine& engine = engine_->state().engine();
+    if (session_.watch.keys.empty() || Finalizing()) {
+      DiscardTransaction(session_, engine);  // takes no lock when nothing is watched
+      return;
+    }
+    pyb::gil_scoped_release release;
+    DiscardTransaction(session_, engine);
+  }
+
   // Runs one command; returns the reply, raises the error reply as redis-py's exception.
   pyb::object Execute(const pyb::tuple& args, bool decode) {
     ArgVector argv;
@@ -102,7 +124,9 @@ class PySession {
   // raised), like a redis-py pipeline's raw responses. atomic: nothing else runs on the engine
   // in between (the exclusive gate, as EXEC does), and when any command can't be queued (unknown
   // command, wrong arity) none runs: returns (False, [error or None per command]).
-  pyb::tuple ExecuteMany(const pyb::list& commands, bool atomic, bool decode) {
+  // check_watch (atomic only): as EXEC after WATCH, nothing runs when a key this session watches
+  // changed (returns (None, [])); the session's keys are unwatched either way.
+  pyb::tuple ExecuteMany(const pyb::list& commands, bool atomic, bool decode, bool check_watch) {
     std::vector<ArgVector> argvs(commands.size());
     // The argument objects must outlive the engine calls (argv points into them), and the list
     // may be changed by another thread while the GIL is released: hold every command's tuple.
@@ -118,6 +142,7 @@ class PySession {
 
     std::vector<protocol::RespValue> replies;
     bool ran = true;
+    bool watch_failed = false;
     {
       pyb::gil_scoped_release release;
       std::lock_guard lk(mu_);
@@ -140,12 +165,19 @@ class PySession {
             ran = false;
           }
         }
+        Engine& engine = engine_->state().engine();
         if (!ran) {
           replies = std::move(queued);
+          if (check_watch) DiscardTransaction(session_, engine);
         } else {
           {
-            ExecGate::Exclusive excl(engine_->state().engine().gate());
-            for (auto& s : spans) replies.push_back(DispatchOne(s));
+            ExecGate::Exclusive excl(engine.gate());
+            if (check_watch) {
+              watch_failed = !WatchedKeysUnchanged(session_, engine, engine.clock().NowMs());
+              DiscardTransaction(session_, engine);
+            }
+            if (!watch_failed)
+              for (auto& s : spans) replies.push_back(DispatchOne(s));
           }
           d.ServeDeferred();  // blocked clients get the pipeline's pushes after it
         }
@@ -153,6 +185,7 @@ class PySession {
         for (auto& s : spans) replies.push_back(DispatchOne(s));
       }
     }
+    if (watch_failed) return pyb::make_tuple(pyb::none(), pyb::list());
     pyb::list out(replies.size());
     for (size_t i = 0; i < replies.size(); ++i) {
       if (!ran && replies[i].type == protocol::RespValue::Type::kNull)
@@ -278,7 +311,7 @@ void RegisterEngine(pyb::module_& m) {
            pyb::arg("encoding"), pyb::arg("encoding_errors"), pyb::arg("error_factory"))
       .def("execute", &PySession::Execute, pyb::arg("args"), pyb::arg("decode"))
       .def("execute_many", &PySession::ExecuteMany, pyb::arg("commands"), pyb::arg("atomic"),
-           pyb::arg("decode"))
+           pyb::arg("decode"), pyb::arg("check_watch") = false)
       .def_property_readonly("db", &PySession::db)
       .def_property_readonly("protocol", &PySession::protocol)
       .def_property_readonly("id", &PySession::id)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import inspect
 import threading
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+import time
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
 
 from redis._parsers.base import BaseParser
 from redis._parsers.encoders import Encoder
@@ -21,7 +22,8 @@ from redis._parsers.response_callbacks import get_response_callbacks
 from redis.client import EMPTY_RESPONSE, NEVER_DECODE, CaseInsensitiveDict
 from redis.client import Pipeline as _RedisPipeline
 from redis.commands import CoreCommands
-from redis.exceptions import ResponseError
+from redis.exceptions import RedisError, ResponseError, WatchError
+from redis.lock import Lock
 
 from . import _core
 
@@ -153,6 +155,7 @@ class Cache(CoreCommands):
             engine, db, protocol, self._decode, encoding, encoding_errors, BaseParser.parse_error
         )
         self._encoder = Encoder(encoding, encoding_errors, self._decode)
+        self._encoding_errors = encoding_errors
         self._execute = self._session.execute
         self.response_callbacks = _Callbacks(
             get_response_callbacks(user_protocol=protocol, legacy_responses=legacy_responses),
@@ -245,11 +248,66 @@ class Cache(CoreCommands):
             self._legacy_responses,
         )
 
+    def _new_session(self) -> "_core.Session":
+        """A new client of the same engine with this Cache's db, protocol and decoding (what a
+        redis-py pipeline gets from the pool: its own connection, e.g. for WATCH)."""
+        return _core.Session(
+            self._engine, self._session.db, self._protocol, self._decode,
+            self._encoder.encoding, self._encoding_errors, BaseParser.parse_error,
+        )
+
     def pipeline(self, transaction: bool = True, shard_hint: Any = None) -> "Pipeline":
         """Buffer commands and run them with ``execute()``. ``transaction=True`` (the default, as in
         redis-py) runs them atomically: no other client's command runs in between, and if any
-        command can't be queued (unknown command, wrong arity) none runs."""
+        command can't be queued (unknown command, wrong arity) none runs. ``watch()`` gives
+        redis-py's optimistic locking (see ``Pipeline``)."""
         return Pipeline(self, transaction)
+
+    def transaction(self, func: Callable[["Pipeline"], Any], *watches: Any, **kwargs: Any) -> Any:
+        """Run ``func(pipe)`` as a transaction while watching ``watches``, retrying on
+        ``WatchError`` (redis-py's ``Redis.transaction``: ``shard_hint``, ``value_from_callable``,
+        ``watch_delay``)."""
+        shard_hint = kwargs.pop("shard_hint", None)
+        value_from_callable = kwargs.pop("value_from_callable", False)
+        watch_delay = kwargs.pop("watch_delay", None)
+        with self.pipeline(True, shard_hint) as pipe:
+            while True:
+                try:
+                    if watches:
+                        pipe.watch(*watches)
+                    func_value = func(pipe)
+                    exec_value = pipe.execute()
+                    return func_value if value_from_callable else exec_value
+                except WatchError:
+                    if watch_delay is not None and watch_delay > 0:
+                        time.sleep(watch_delay)
+                    continue
+
+    def lock(
+        self,
+        name: Any,
+        timeout: Optional[float] = None,
+        sleep: float = 0.1,
+        blocking: bool = True,
+        blocking_timeout: Optional[float] = None,
+        lock_class: Any = None,
+        thread_local: bool = True,
+        raise_on_release_error: bool = True,
+    ) -> Any:
+        """redis-py's ``Lock`` on this engine (``Redis.lock``: same arguments and semantics; the
+        lock's Lua scripts run on the engine's script support)."""
+        if lock_class is None:
+            lock_class = Lock
+        return lock_class(
+            self,
+            name,
+            timeout=timeout,
+            sleep=sleep,
+            blocking=blocking,
+            blocking_timeout=blocking_timeout,
+            thread_local=thread_local,
+            raise_on_release_error=raise_on_release_error,
+        )
 
     def close(self) -> None:
         """Nothing to release (the engine lives as long as a Cache or Server uses it)."""
@@ -294,8 +352,15 @@ class Pipeline(CoreCommands):
     As redis-py's Pipeline: command methods return the pipeline (chainable), error replies are
     raised after all commands ran (``raise_on_error=True``, annotated "Command # N (...) of
     pipeline caused error: ...") or returned in place. ``transaction=True`` runs the batch
-    atomically on the engine (nothing else runs in between, like MULTI/EXEC); ``watch()`` is not
-    supported.
+    atomically on the engine (nothing else runs in between, as MULTI/EXEC), and when a command
+    can't be queued nothing runs.
+
+    Optimistic locking as redis-py: ``watch(*keys)`` WATCHes them on the pipeline's own client of
+    the engine (as redis-py's pipeline uses its own connection) and switches to immediate mode:
+    commands run at once and return their replies, until ``multi()`` starts buffering again.
+    ``execute()`` then raises ``redis.exceptions.WatchError`` when a watched key was modified
+    since (by anyone: another Cache, a network client, a script, expiry, FLUSHALL...).
+    ``reset()`` (also on ``with`` exit and after ``execute()``) unwatches.
     """
 
     UNWATCH_COMMANDS = {"DISCARD", "EXEC", "UNWATCH"}
@@ -308,6 +373,11 @@ class Pipeline(CoreCommands):
         self.transaction = transaction
         self.response_callbacks = cache.response_callbacks
         self.command_stack: List[Tuple[Tuple[Any, ...], Dict[str, Any]]] = []
+        self.watching = False
+        self.explicit_transaction = False
+        # The pipeline's own client, created by the first WATCH (kept for reuse until the
+        # pipeline goes; the engine forgets its watched keys then).
+        self._own_session: Optional["_core.Session"] = None
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -323,7 +393,15 @@ class Pipeline(CoreCommands):
         self.reset()
 
     def reset(self) -> None:
+        """Forget the buffered commands, UNWATCH, leave immediate and MULTI mode."""
         self.command_stack = []
+        if self.watching and self._own_session is not None:
+            self._own_session.execute(("UNWATCH",), False)
+        self.watching = False
+        self.explicit_transaction = False
+
+    def close(self) -> None:
+        self.reset()
 
     def get_encoder(self) -> Encoder:
         return self._cache.get_encoder()
@@ -332,30 +410,77 @@ class Pipeline(CoreCommands):
         return self._cache.get_connection_kwargs()
 
     def multi(self) -> None:
-        """Start the transactional block (as redis-py: only before any command is queued)."""
+        """Start the transactional block after WATCH (as redis-py: only before any command is
+        buffered, and once)."""
+        if self.explicit_transaction:
+            raise RedisError("Cannot issue nested calls to MULTI")
         if self.command_stack:
-            raise ResponseError("Commands without an initial WATCH have already been issued")
-        self.transaction = True
+            raise RedisError("Commands without an initial WATCH have already been issued")
+        self.explicit_transaction = True
 
-    def watch(self, *names: Any) -> None:
-        raise NotImplementedError("fincache.Pipeline does not support WATCH yet")
+    def watch(self, *names: Any) -> Any:
+        """WATCH keys (immediate mode until ``multi()``)."""
+        if self.explicit_transaction:
+            raise RedisError("Cannot issue a WATCH after a MULTI")
+        return self.execute_command("WATCH", *names)
 
-    def execute_command(self, *args: Any, **options: Any) -> "Pipeline":
+    def unwatch(self) -> bool:
+        """UNWATCH the keys watched so far."""
+        return self.watching and self.execute_command("UNWATCH") or True
+
+    def execute_command(self, *args: Any, **options: Any) -> Any:
+        if (self.watching or args[0] == "WATCH") and not self.explicit_transaction:
+            return self._immediate_execute_command(*args, **options)
         self.command_stack.append((args, options))
         return self
 
+    def _session(self) -> "_core.Session":
+        if self._own_session is None:
+            self._own_session = self._cache._new_session()
+        return self._own_session
+
+    def _immediate_execute_command(self, *args: Any, **options: Any) -> Any:
+        command_name = args[0]
+        decode = self._cache._decode and NEVER_DECODE not in options
+        try:
+            response = self._session().execute(_split_command_name(args), decode)
+        except ResponseError:
+            if EMPTY_RESPONSE in options:
+                return options[EMPTY_RESPONSE]
+            raise
+        name = command_name.upper() if isinstance(command_name, str) else command_name
+        if name in self.UNWATCH_COMMANDS:
+            self.watching = False
+        elif name == "WATCH":
+            self.watching = True
+        return self._cache._apply_callback(command_name, response, options)
+
     def execute(self, raise_on_error: bool = True) -> List[Any]:
-        """Run every buffered command; returns their replies in order."""
+        """Run every buffered command; returns their replies in order. Raises ``WatchError``
+        (running nothing) when a watched key changed."""
         with self._lock:
             stack, self.command_stack = self.command_stack, []
-        if not stack:
-            return []
+        try:
+            if not stack and not self.watching:
+                return []
+            return self._execute(stack, raise_on_error)
+        finally:
+            self.reset()
+
+    def _execute(self, stack: List[Tuple[Tuple[Any, ...], Dict[str, Any]]],
+                 raise_on_error: bool) -> List[Any]:
+        atomic = self.transaction or self.explicit_transaction
         commands = [(_split_command_name(args), options) for args, options in stack]
-        session = self._cache._session
+        # A pipeline that watched runs on its own client (where the keys are watched).
+        session = self._own_session if self._own_session is not None else self._cache._session
         decode = self._cache._decode
+        check_watch = atomic and self.watching
         ran, responses = session.execute_many(
-            [args for args, _ in commands], self.transaction, decode
+            [args for args, _ in commands], atomic, decode, check_watch
         )
+        self.watching = False
+        if ran is None:
+            raise WatchError("Watched variable changed.")
         if not ran:
             # A command couldn't be queued: as EXECABORT, nothing ran; raise the first error.
             for i, r in enumerate(responses):
@@ -365,7 +490,7 @@ class Pipeline(CoreCommands):
         data: List[Any] = []
         for (args, options), r in zip(stack, responses):
             if isinstance(r, ResponseError):
-                if not self.transaction and EMPTY_RESPONSE in options:
+                if not atomic and EMPTY_RESPONSE in options:
                     r = options[EMPTY_RESPONSE]
             data.append(r)
         if raise_on_error:
