@@ -118,11 +118,11 @@ TEST_F(CommandMetadataTest, TipsAreRedisTips) {
     for (const KeySpec& k : s->key_specs)
       open_ended |= k.find == KeySpec::Find::kRange && k.lastkey < 0;
     // Redis 7.0 leaves a few multi-key commands without a request_policy (the set algebra
-    // family, BITOP, the blocking pops: their keys must share a slot); the differential tests
-    // compare the real tips.
+    // family, BITOP, the blocking pops, WATCH: their keys must share a slot); the differential
+    // tests compare the real tips.
     static const std::set<std::string_view> kRedisTipless = {
         "sinter", "sinterstore", "sunion",   "sunionstore", "sdiff",   "sdiffstore", "bitop",
-        "blpop",  "brpop",       "bzpopmin", "bzpopmax",    "pfcount", "pfmerge"};
+        "blpop",  "brpop",       "bzpopmin", "bzpopmax",    "pfcount", "pfmerge",    "watch"};
     if (open_ended && !kRedisTipless.count(s->full_name))
       EXPECT_EQ(request, 1) << "multi-key command without a request_policy tip";
   }

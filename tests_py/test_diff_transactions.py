@@ -12,6 +12,7 @@ from diffutil import (  # noqa: F401 (fixtures)
     RespConn,
     S,
     diff,
+    encode_command,
     masked_map,
     server_pair,
 )
@@ -32,6 +33,30 @@ def other(*argv, db=None):
             return c2.call(*argv).raw
 
     return Probe("other client: " + " ".join(argv) + (f" (db {db})" if db is not None else ""), fn)
+
+
+def blocked_client(*argv):
+    """Two steps: a second client sends a blocking command (not waiting for its reply), then
+    later its reply is read. State is kept per server (steps run on Redis, then on FinCache)."""
+    conns = {}
+
+    def start(conn):
+        port = conn.sock.getpeername()[1]
+        c2 = RespConn(port)
+        c2.send(encode_command(list(argv)))
+        conns[port] = c2
+        time.sleep(0.1)  # parked before the next step
+        return "sent"
+
+    def finish(conn):
+        c2 = conns.pop(conn.sock.getpeername()[1])
+        try:
+            return c2.read_reply().raw
+        finally:
+            c2.close()
+
+    label = " ".join(argv)
+    return Probe(f"blocked client sends {label}", start), Probe(f"reply of {label}", finish)
 
 
 def sleep(seconds):
@@ -70,6 +95,8 @@ def stats_probe(conn):
 
 STATS = Probe("commandstats/errorstats", stats_probe)
 
+BLPOP_START, BLPOP_REPLY = blocked_client("BLPOP", "l", "5")
+
 CASES = {
     # ---- queueing and EXEC ----
     "basic": [["MULTI"], ["SET", "a", "1"], ["INCR", "a"], ["GET", "a"], ["EXEC"], ["GET", "a"]],
@@ -101,6 +128,10 @@ CASES = {
                         ["BZPOPMIN", "nope", "0"], ["BLMOVE", "nope", "d", "LEFT", "LEFT", "0"],
                         ["RPUSH", "l", "a"], ["BLPOP", "l", "0"], ["BLMPOP", "0", "1", "l", "LEFT"],
                         ["EXEC"]],
+    # Clients blocked on keys the transaction writes are served after EXEC, as Redis.
+    "blocked_served_after_exec": [BLPOP_START, ["MULTI"], ["RPUSH", "l", "a", "b"], ["LLEN", "l"],
+                                  ["LRANGE", "l", "0", "-1"], ["EXEC"], BLPOP_REPLY,
+                                  ["LRANGE", "l", "0", "-1"]],
     "many_queued": [["MULTI"], *[["INCR", "n"] for _ in range(50)], ["EXEC"], ["GET", "n"]],
     "quit_not_queued": [["MULTI"], ["SET", "a", "1"], ["QUIT"]],
     "reset_discards": [["MULTI"], ["SET", "a", "1"], ["RESET"], ["EXEC"], ["EXISTS", "a"]],

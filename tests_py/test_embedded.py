@@ -356,9 +356,15 @@ def test_transaction_is_atomic(c):
     assert c.get("n") == b"600"
 
 
-def test_pipeline_watch_not_supported(c):
-    with pytest.raises(NotImplementedError):
-        c.pipeline().watch("k")
+def test_pipeline_watch(c):
+    # Optimistic locking as redis-py (more in test_transactions.py).
+    with c.pipeline() as p:
+        assert p.watch("k") is True
+        c.set("k", "changed")
+        p.multi()
+        p.get("k")
+        with pytest.raises(rex.WatchError):
+            p.execute()
 
 
 # --------------------------------------------------------------------------------------------

@@ -395,7 +395,8 @@ def test_threads_and_network_clients_on_one_engine_lose_no_update():
 
     with fincache.Server(cache) as srv:
         nets = [redis.Redis(port=srv.port) for _ in range(n_net)]
-        threads = [threading.Thread(target=guarded, args=(_incr_with_watch, cache, "shared", n_iters))
+        threads = [threading.Thread(target=guarded,
+                                    args=(_incr_with_watch, cache, "shared", n_iters))
                    for _ in range(n_threads)]
         threads += [threading.Thread(target=guarded, args=(_incr_with_watch, c, "shared", n_iters))
                     for c in nets]

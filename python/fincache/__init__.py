@@ -20,6 +20,7 @@ from .exceptions import (
     DataError,
     RedisError,
     ResponseError,
+    WatchError,
 )
 
 __version__: str = _core.__version__
@@ -33,5 +34,6 @@ __all__ = [
     "RedisError",
     "ResponseError",
     "Server",
+    "WatchError",
     "__version__",
 ]

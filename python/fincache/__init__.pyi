@@ -7,6 +7,7 @@ from .exceptions import ConnectionError as ConnectionError
 from .exceptions import DataError as DataError
 from .exceptions import RedisError as RedisError
 from .exceptions import ResponseError as ResponseError
+from .exceptions import WatchError as WatchError
 
 __version__: str
 
@@ -19,5 +20,6 @@ __all__ = [
     "RedisError",
     "ResponseError",
     "Server",
+    "WatchError",
     "__version__",
 ]
