@@ -7,7 +7,7 @@
 // distance, in Redis's order, so unsorted replies list the same members in the same order.
 //
 // Reply formats as Redis: distances are bulk strings "%.4f" (also in RESP3), coordinates are
-// RESP2 bulk strings in the "%.17Lf"-without-trailing-zeros form and RESP3 doubles.
+// in the "%.17Lf"-without-trailing-zeros form: RESP2 bulk strings, RESP3 doubles with that text.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -115,10 +115,7 @@ bool MemberLonLat(const ZSet* z, std::string_view member, double xy[2]) {
 // A coordinate as Redis's addReplyHumanLongDouble.
 void ReplyCoordinate(CommandContext& ctx, double v) {
   std::string text = protocol::FormatLongDouble(v);
-  if (ctx.rb.resp_version() >= 3)
-    ctx.rb.SendDouble(std::strtod(text.c_str(), nullptr));
-  else
-    ctx.rb.SendBulk(text);
+  ctx.rb.SendDoubleText(std::strtod(text.c_str(), nullptr), text);
 }
 
 void ReplyLonLat(CommandContext& ctx, const double xy[2]) {

@@ -76,6 +76,16 @@ void RespWriter::SendDouble(double v) {
   }
 }
 
+void RespWriter::SendDoubleText(double, std::string_view text) {
+  if (resp_ >= 3) {
+    out_->push_back(',');
+    out_->append(text);
+    out_->append("\r\n", 2);
+  } else {
+    SendBulk(text);
+  }
+}
+
 void RespWriter::SendBulk(std::string_view s) {
   Header('$', static_cast<int64_t>(s.size()));
   out_->append(s);

@@ -32,6 +32,14 @@ class ReplyBuilder {
   virtual void SendLong(int64_t v) = 0;
   // RESP3 double; RESP2 bulk string with Redis's formatting.
   virtual void SendDouble(double v) = 0;
+  // A double Redis writes with its own text (addReplyHumanLongDouble: GEOPOS coordinates...):
+  // RESP3 ",<text>", RESP2 a bulk string of the text. Builders of values keep v.
+  virtual void SendDoubleText(double v, std::string_view text) {
+    if (resp_version() >= 3)
+      SendDouble(v);
+    else
+      SendBulk(text);
+  }
   virtual void SendBulk(std::string_view s) = 0;
   // RESP2 "$-1", RESP3 "_".
   virtual void SendNull() = 0;
@@ -96,6 +104,7 @@ class RespWriter final : public ReplyBuilder {
   void DoSendError(std::string_view text) override;
   void SendLong(int64_t v) override;
   void SendDouble(double v) override;
+  void SendDoubleText(double v, std::string_view text) override;
   void SendBulk(std::string_view s) override;
   void SendNull() override;
   void SendNullArray() override;
