@@ -506,6 +506,7 @@ void RegisterGenericFamily(CommandRegistry& r) {
 
   generic::RegisterExpireCommands(r);
   generic::RegisterKeyspaceCommands(r);
+  generic::RegisterDumpCommands(r);
 }
 
 }  // namespace fincache

@@ -15,6 +15,7 @@ namespace fincache::generic {
 
 void RegisterExpireCommands(CommandRegistry& r);
 void RegisterKeyspaceCommands(CommandRegistry& r);
+void RegisterDumpCommands(CommandRegistry& r);
 
 // Redis's lookupKeyReadWithFlags(LOOKUP_NOTOUCH): lazy expiry and keyspace hit/miss counting,
 // but the LRU clock of the key is left alone (TTL, TYPE, EXISTS, OBJECT).

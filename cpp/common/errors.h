@@ -82,6 +82,16 @@ inline constexpr std::string_view kLfuSelected =
     "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
     "switching between policies at runtime LRU and LFU data will take some time to adjust.";
 
+// DUMP / RESTORE.
+inline constexpr std::string_view kRestoreInvalidTtl = "ERR Invalid TTL value, must be >= 0";
+inline constexpr std::string_view kRestoreInvalidIdletime =
+    "ERR Invalid IDLETIME value, must be >= 0";
+inline constexpr std::string_view kRestoreInvalidFreq =
+    "ERR Invalid FREQ value, must be >= 0 and <= 255";
+inline constexpr std::string_view kDumpPayloadInvalid =
+    "ERR DUMP payload version or checksum are wrong";
+inline constexpr std::string_view kBadDataFormat = "ERR Bad data format";
+
 // String family.
 inline constexpr std::string_view kDecrementOverflow = "ERR decrement would overflow";
 inline constexpr std::string_view kLcsNotStrings =

@@ -41,6 +41,8 @@ class IntSet {
   bool Erase(int64_t v);   // false if absent
   void EraseAt(size_t i);
   size_t MemoryUsage() const { return data_.capacity(); }
+  // Bytes per element (2, 4 or 8): the narrowest that held every value ever inserted.
+  uint8_t width() const { return width_; }
 
  private:
   // Position of v, or where it would be inserted; *found tells which.
@@ -68,6 +70,7 @@ class SetValue final : public CompositeValue {
   std::unique_ptr<CompositeValue> Clone() const override;
 
   Encoding enc() const { return enc_; }
+  const IntSet& intset() const { return ints_; }  // the intset encoding (RDB SET_INTSET)
   size_t Size() const { return enc_ == Encoding::kIntSet ? ints_.size() : table_.size(); }
   bool Contains(std::string_view member) const;
   // Adds a member (converting as described above); false if it was already there.
