@@ -369,8 +369,11 @@ def test_embedded_wait_is_interruptible():
     import subprocess
     import sys
 
+    # A job started in the background by a non-interactive shell inherits SIGINT ignored, and
+    # Python then installs no KeyboardInterrupt handler: install it, as an interactive run has.
     code = (
-        "import fincache, sys\n"
+        "import fincache, signal, sys\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "c = fincache.Cache()\n"
         "print('ready', flush=True)\n"
         "try:\n"
@@ -387,4 +390,5 @@ def test_embedded_wait_is_interruptible():
         out, _ = p.communicate(timeout=10)
     finally:
         p.kill()
+        p.wait()
     assert out.strip() == "interrupted 0 1"
