@@ -1,7 +1,6 @@
 #include "commands/dispatcher.h"
 
 #include <algorithm>
-#include <chrono>
 #include <string>
 #include <utility>
 #include <vector>
@@ -217,9 +216,11 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
   if (!keys_ok) key_indexes.clear();  // the handler reports the malformed arguments
 
   std::vector<ReadyKey> ready;
-  auto start = std::chrono::steady_clock::now();
+  // One clock read gives the command's time snapshot and the start of its latency measurement
+  // (wall clock, as Redis's ustime(); a step backwards counts as 0 µs).
+  const int64_t start_us = engine.clock().NowUs();
   {
-    CommandContext ctx{server_, engine, session, rb, *spec, engine.clock().NowMs()};
+    CommandContext ctx{server_, engine, session, rb, *spec, start_us / 1000};
     if (spec->flags & CO::kGlobal) {
       ExecGate::Exclusive excl(engine.gate());
       if (spec->IsWrite()) {
@@ -255,9 +256,8 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
   } else if (!ready.empty() || !t_deferred.empty()) {
     ServeNow(engine, std::move(ready));
   }
-  auto usec = std::chrono::duration_cast<std::chrono::microseconds>(
-                  std::chrono::steady_clock::now() - start)
-                  .count();
+  const int64_t end_us = engine.clock().NowUs();
+  const int64_t usec = end_us > start_us ? end_us - start_us : 0;
   stats.calls.fetch_add(1, std::memory_order_relaxed);
   stats.usec.fetch_add(static_cast<uint64_t>(usec), std::memory_order_relaxed);
   // Errors of the commands EXEC ran were counted by their own Dispatch.
