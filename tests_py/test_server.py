@@ -13,6 +13,8 @@ import random
 import signal
 import socket
 import struct
+import subprocess
+import sys
 import threading
 import time
 
@@ -446,3 +448,29 @@ def test_bind_list_and_io_threads(start_server):
     assert srv.wait_log("io-threads=3"), srv.log()
     for _ in range(6):  # round-robin over the threads
         assert_serving(srv.port)
+
+
+def test_python_dash_m_fincache_runs_the_server():
+    # `python -m fincache ...` is `fincache-server ...`: same binary, same arguments and output.
+    out = subprocess.run([sys.executable, "-m", "fincache", "--version"], capture_output=True,
+                         text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("fincache-server v=") and "redis_version=7.0.15" in out.stdout
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "fincache", "--port", str(port), "--http-port", "0"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        client = redis.Redis(port=port, socket_connect_timeout=1)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                assert client.set("k", "v") is True
+                break
+            except redis.ConnectionError:
+                assert time.monotonic() < deadline, "python -m fincache did not start serving"
+                time.sleep(0.05)
+        assert client.get("k") == b"v"
+        client.close()
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=20) == 0
