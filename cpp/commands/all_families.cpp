@@ -18,6 +18,7 @@ void RegisterSortFamily(CommandRegistry& r);      // SORT SORT_RO
 void RegisterBlockingFamily(CommandRegistry& r);  // BLPOP BRPOP BLMOVE BZPOPMIN BZMPOP ...
 void RegisterScriptingFamily(CommandRegistry& r);  // EVAL EVALSHA EVAL_RO SCRIPT ...
 void RegisterMultiFamily(CommandRegistry& r);      // MULTI EXEC DISCARD WATCH UNWATCH
+void RegisterPubSubFamily(CommandRegistry& r);     // SUBSCRIBE PUBLISH PSUBSCRIBE PUBSUB ...
 
 void RegisterAllFamilies(CommandRegistry& r) {
   RegisterConnectionFamily(r);
@@ -35,6 +36,7 @@ void RegisterAllFamilies(CommandRegistry& r) {
   RegisterBlockingFamily(r);
   RegisterScriptingFamily(r);
   RegisterMultiFamily(r);
+  RegisterPubSubFamily(r);
 }
 
 }  // namespace fincache

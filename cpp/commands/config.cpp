@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "common/strings.h"
+#include "engine/pubsub.h"
 #include "types/set.h"
 #include "types/hash.h"
 #include "types/hll.h"
@@ -214,6 +215,26 @@ Config::Config() {
               SetLimits::max_intset_entries = std::stoll(v);
             }});
 
+  // ---- output buffer limits: "<class> <hard> <soft> <soft-seconds>" groups (Redis's format;
+  // a SET changes the classes it names; GET shows all three, replicas as "slave") ----
+  Register({.name = "client-output-buffer-limit",
+            .kind = Kind::kString,
+            .default_value = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
+            .validate = [this](std::string& v) { return NormalizeObufLimits(v); },
+            .on_set = [this](const std::string& v) { ApplyObufLimits(v); }});
+
+  // ---- keyspace notifications: classes of events published (engine/pubsub.h); "" = off ----
+  Register({.name = "notify-keyspace-events",
+            .kind = Kind::kString,
+            .default_value = "",
+            .validate = [](std::string& v) -> std::string {
+              uint32_t flags;
+              if (!notify::ParseFlags(v, &flags))
+                return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+              v = notify::FlagsToString(flags);
+              return "";
+            }});
+
   // ---- HyperLogLog: sparse representation up to this many bytes (header included) ----
   // Redis reads it as an unsigned memory value: a negative one is "not a memory value".
   Register({.name = "hll-sparse-max-bytes",
@@ -227,6 +248,59 @@ Config::Config() {
             .on_set = [](const std::string& v) {
               hll::HllLimits::sparse_max_bytes = std::stoll(v);
             }});
+}
+
+std::string Config::NormalizeObufLimits(std::string& value) {
+  std::vector<std::string> args;
+  if (!SplitConfigLine(value, &args))
+    return "Wrong number of arguments in buffer limit configuration.";
+  if (args.size() % 4) return "Wrong number of arguments in buffer limit configuration.";
+  int64_t limits[3][3];
+  for (int c = 0; c < 3; ++c) {
+    limits[c][0] = obuf_limits[c].hard.load();
+    limits[c][1] = obuf_limits[c].soft.load();
+    limits[c][2] = obuf_limits[c].soft_seconds.load();
+  }
+  // All groups are checked before any applies, as Redis does.
+  for (size_t j = 0; j < args.size(); j += 4) {
+    std::string cls = ToLower(args[j]);
+    int c;
+    if (cls == "normal")
+      c = kObufNormal;
+    else if (cls == "slave" || cls == "replica")
+      c = kObufReplica;
+    else if (cls == "pubsub")
+      c = kObufPubSub;
+    else
+      return "Invalid client class specified in buffer limit configuration.";
+    int64_t hard, soft, secs;
+    if (args[j + 1].starts_with('-') || args[j + 2].starts_with('-') ||
+        !ParseMemory(args[j + 1], &hard) || !ParseMemory(args[j + 2], &soft) ||
+        !ParseInt64(args[j + 3], &secs) || secs < 0)
+      return "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+    limits[c][0] = hard;
+    limits[c][1] = soft;
+    limits[c][2] = secs;
+  }
+  static constexpr const char* kNames[3] = {"normal", "slave", "pubsub"};
+  value.clear();
+  for (int c = 0; c < 3; ++c) {
+    if (c) value += ' ';
+    value += std::string(kNames[c]) + " " + std::to_string(limits[c][0]) + " " +
+             std::to_string(limits[c][1]) + " " + std::to_string(limits[c][2]);
+  }
+  return "";
+}
+
+void Config::ApplyObufLimits(const std::string& value) {
+  std::vector<std::string> args;
+  SplitConfigLine(value, &args);
+  for (size_t j = 0; j + 3 < args.size(); j += 4) {
+    int c = args[j] == "normal" ? kObufNormal : args[j] == "slave" ? kObufReplica : kObufPubSub;
+    obuf_limits[c].hard = std::stoll(args[j + 1]);
+    obuf_limits[c].soft = std::stoll(args[j + 2]);
+    obuf_limits[c].soft_seconds = std::stoll(args[j + 3]);
+  }
 }
 
 void Config::Register(Item item) {

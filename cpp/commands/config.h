@@ -72,7 +72,20 @@ class Config {
   std::atomic<int64_t> databases{16};
   std::string requirepass() const;
 
+  // client-output-buffer-limit, per client class: hard limit bytes, soft limit bytes and how
+  // long (seconds) the soft limit may be exceeded; 0 = no limit. Only the pubsub class is
+  // enforced (by the network front door and embedded subscribers).
+  enum ObufClass { kObufNormal = 0, kObufReplica = 1, kObufPubSub = 2 };
+  struct OutputLimit {
+    std::atomic<int64_t> hard{0}, soft{0}, soft_seconds{0};
+  };
+  OutputLimit obuf_limits[3];
+
  private:
+  // client-output-buffer-limit: checks a new value and rewrites it as the full three-class
+  // setting (classes it doesn't name keep their limits); ApplyObufLimits fills obuf_limits.
+  std::string NormalizeObufLimits(std::string& value);
+  void ApplyObufLimits(const std::string& value);
   std::string SetLocked(Item& item, std::string_view value, bool at_startup);
   Item* FindMutable(std::string_view name);
 

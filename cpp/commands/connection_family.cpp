@@ -42,8 +42,8 @@ void SetName(Session& s, std::string_view name) {
   s.name.assign(name);
 }
 
-// Client types for CLIENT LIST/KILL TYPE. Every FinCache client is "normal" (no replicas yet;
-// pub/sub state lives with the Pub/Sub family and isn't visible here).
+// Client types for CLIENT LIST/KILL TYPE: "pubsub" while subscribed to anything, else "normal"
+// (no replicas yet).
 enum class ClientType { kNormal, kReplica, kMaster, kPubSub, kInvalid };
 
 ClientType ParseClientType(std::string_view s) {
@@ -54,7 +54,9 @@ ClientType ParseClientType(std::string_view s) {
   return ClientType::kInvalid;
 }
 
-ClientType TypeOf(const Session&) { return ClientType::kNormal; }
+ClientType TypeOf(const Session& s) {
+  return s.InPubSub() ? ClientType::kPubSub : ClientType::kNormal;
+}
 
 // One CLIENT LIST line (no trailing newline), Redis 7.0's field layout. `argv_mem` is the size of
 // the running command's arguments for the calling client, 0 for others.
@@ -79,6 +81,7 @@ std::string ClientInfoLine(const Session& s, int64_t now_ms, size_t argv_mem,
   size_t tot_mem = sizeof(Session) + qbuf + omem + argv_mem + multi_mem;
   // Redis's flag letters in its order: x (in MULTI), b (blocked), d (a watched key changed).
   std::string flags;
+  if (s.InPubSub()) flags += 'P';
   if (multi >= 0) flags += 'x';
   if (blocked) flags += 'b';
   if (s.watch.dirty.load(std::memory_order_relaxed)) flags += 'd';
@@ -86,11 +89,15 @@ std::string ClientInfoLine(const Session& s, int64_t now_ms, size_t argv_mem,
   char buf[512];
   std::snprintf(buf, sizeof(buf),
                 " age=%" PRId64 " idle=%" PRId64
-                " flags=%s db=%d sub=0 psub=0 ssub=0 multi=%d qbuf=%zu qbuf-free=0 argv-mem=%zu "
-                "multi-mem=%zu rbs=0 rbp=0 obl=0 oll=0 omem=%zu tot-mem=%zu events=r cmd=",
+                " flags=%s db=%d sub=%zu psub=%zu ssub=%zu multi=%d qbuf=%zu qbuf-free=0 "
+                "argv-mem=%zu multi-mem=%zu rbs=0 rbp=0 obl=0 oll=0 omem=%zu tot-mem=%zu events=r "
+                "cmd=",
                 std::max<int64_t>(0, (now_ms - created) / 1000),
-                std::max<int64_t>(0, (now_ms - last) / 1000), flags.c_str(), s.db_index, multi,
-                qbuf, argv_mem, multi_mem, omem, tot_mem);
+                std::max<int64_t>(0, (now_ms - last) / 1000), flags.c_str(), s.db_index,
+                s.subscriber ? s.subscriber->channel_count() : 0,
+                s.subscriber ? s.subscriber->pattern_count() : 0,
+                s.subscriber ? s.subscriber->shard_count() : 0, multi, qbuf, argv_mem, multi_mem,
+                omem, tot_mem);
   std::string out = "id=" + std::to_string(s.id) + " addr=" + addr + " laddr=" + laddr +
                     " fd=" + std::to_string(s.fd) + " name=" + name + buf;
   out += cmd ? cmd->full_name : "NULL";
@@ -109,9 +116,14 @@ size_t ArgvMem(CmdArgList args) {
 // ---------------------------------------------------------------------------------------------
 
 // PING [message] -> simple string PONG, or the message as a bulk string.
-// In RESP2 subscribed mode Redis answers ["pong", message]; that lives with Pub/Sub.
+// In RESP2 subscribed mode: array ["pong", message or ""].
 void CmdPing(CmdArgList args, CommandContext& ctx) {
   if (args.size() > 2) return ctx.SendError(errors::WrongArgs("ping"));
+  if (ctx.session.resp == 2 && ctx.session.InPubSub()) {
+    ctx.rb.StartArray(2);
+    ctx.rb.SendBulk("pong");
+    return ctx.rb.SendBulk(args.size() == 2 ? args[1] : std::string_view());
+  }
   if (args.size() == 1) return ctx.rb.SendSimple("PONG");
   ctx.rb.SendBulk(args[1]);
 }
@@ -206,11 +218,12 @@ void CmdQuit(CmdArgList args, CommandContext& ctx) {
   ctx.rb.SendOk();
 }
 
-// RESET -> simple string RESET: no transaction or watched keys, db 0, RESP2, no name, default
-// authentication state. (Subscriptions are reset by their family's hook when it exists.)
+// RESET -> simple string RESET: no transaction or watched keys, no subscriptions, db 0, RESP2,
+// no name, default authentication state.
 void CmdReset(CmdArgList args, CommandContext& ctx) {
   Session& s = ctx.session;
   DiscardTransaction(s, ctx.engine);
+  if (s.subscriber) ctx.engine.pubsub().UnsubscribeAll(s.subscriber);
   s.db_index = 0;
   s.resp = 2;
   ctx.rb.SetRespVersion(2);

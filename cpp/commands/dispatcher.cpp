@@ -88,6 +88,15 @@ void FlagTransaction(Session& session) {
   if (session.in_multi) session.multi_aborted = true;
 }
 
+bool AllowedInSubscribedMode(const CommandSpec& spec) {
+  static constexpr std::string_view kAllowed[] = {"ping",         "subscribe",    "ssubscribe",
+                                                  "unsubscribe",  "sunsubscribe", "psubscribe",
+                                                  "punsubscribe", "quit",         "reset"};
+  for (auto name : kAllowed)
+    if (spec.full_name == name) return true;
+  return false;
+}
+
 }  // namespace
 
 WatchedWrite::WatchedWrite(Engine& engine, int db, int64_t now_ms, CmdArgList args,
@@ -180,6 +189,18 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
     } else {
       rb.SendError(errors::kNoAuth);
     }
+    server_.CountError(rb.last_error_code());
+    stats.rejected_calls.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+
+  // RESP2 subscribed mode: the connection carries messages; only the subscribe family, PING,
+  // QUIT and RESET may run (RESP3 separates pushes from replies, so anything goes there).
+  if (session.resp == 2 && session.InPubSub() && !AllowedInSubscribedMode(*spec)) {
+    FlagTransaction(session);
+    rb.SendError("ERR Can't execute '" + spec->full_name +
+                 "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed "
+                 "in this context");
     server_.CountError(rb.last_error_code());
     stats.rejected_calls.fetch_add(1, std::memory_order_relaxed);
     return;

@@ -55,7 +55,16 @@ std::vector<std::string_view> FlagsOf(const CommandSpec& spec) {
   return flags;
 }
 
-bool HasKeys(const CommandSpec& spec) { return spec.first_key > 0 || spec.keys_fn; }
+// Redis's doesCommandHaveKeys: COMMAND GETKEYS ignores commands whose key specs are all not_key
+// (the shard Pub/Sub channels).
+bool HasRealKeys(const CommandSpec& spec) {
+  if (spec.keys_fn) return true;
+  if (spec.first_key <= 0) return false;
+  if (spec.key_specs.empty()) return true;
+  for (const KeySpec& k : spec.key_specs)
+    if (!(k.flags & KS::kNotKey)) return true;
+  return false;
+}
 
 void SendFlagSet(const std::vector<std::string_view>& names, protocol::ReplyBuilder& rb) {
   rb.StartSet(names.size());
@@ -318,7 +327,7 @@ bool ExtractKeys(CmdArgList args, CommandContext& ctx, const CommandSpec** out_s
     ctx.SendError(errors::kInvalidCommandSpecified);
     return false;
   }
-  if (!HasKeys(*spec)) {
+  if (!HasRealKeys(*spec)) {
     ctx.SendError(errors::kNoKeyArguments);
     return false;
   }

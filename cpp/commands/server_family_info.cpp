@@ -306,6 +306,9 @@ void StatsSection(InfoWriter& w, CommandContext& ctx, const Samples& samples) {
   w.Field("evicted_clients", 0);
   w.Field("keyspace_hits", ctx.engine.KeyspaceHits());
   w.Field("keyspace_misses", ctx.engine.KeyspaceMisses());
+  w.Field("pubsub_channels", ctx.engine.pubsub().ChannelCount(false));
+  w.Field("pubsub_patterns", ctx.engine.pubsub().NumPat());
+  w.Field("pubsubshard_channels", ctx.engine.pubsub().ChannelCount(true));
   w.Field("latest_fork_usec", 0);
   w.Field("total_forks", 0);
   w.Field("unexpected_error_replies", 0);

@@ -21,6 +21,11 @@ ServerState::ServerState(std::unique_ptr<Config> config, EngineOptions engine_op
   engine_ = std::make_unique<Engine>(engine_options);
   start_time_ms_ = engine_->clock().NowMs();
   config_->AddListener("hz", [this](const std::string& v) { engine_->set_hz(std::stoi(v)); });
+  config_->AddListener("notify-keyspace-events", [this](const std::string& v) {
+    uint32_t flags = 0;
+    notify::ParseFlags(v, &flags);
+    engine_->pubsub().set_notify_flags(flags);
+  });
   RegisterAllFamilies(registry_);
   // Pre-create stats for every command so StatsFor is lock-free on the hot path.
   for (auto& [name, spec] : registry_.all()) {

@@ -14,6 +14,7 @@
 
 #include "engine/blocking.h"
 #include "engine/watch.h"
+#include "engine/pubsub.h"
 
 namespace fincache {
 
@@ -71,6 +72,12 @@ struct Session {
   std::atomic<int> multi_count{-1};  // CLIENT LIST multi= (-1 outside MULTI; kept during EXEC)
   std::atomic<size_t> multi_mem{0};  // CLIENT LIST multi-mem: bytes of the queued arguments
   WatchClient watch;                 // watched keys; must be unwatched before destruction
+  // Pub/Sub: the front door's subscriber for this client, set by front doors that can deliver
+  // messages (network connections, the embedded PubSub object); null elsewhere, where
+  // (P|S)SUBSCRIBE are refused. Lives as long as the session; its counts are atomics.
+  Subscriber* subscriber = nullptr;
+  // Redis's CLIENT_PUBSUB: subscribed to any channel, pattern or shard channel.
+  bool InPubSub() const { return subscriber && subscriber->subscribed(); }
 
   std::string GetName() const {
     std::lock_guard lk(info_mu);

@@ -25,6 +25,7 @@
 #include "engine/exec_gate.h"
 #include "engine/key_table.h"
 #include "engine/watch.h"
+#include "engine/pubsub.h"
 #include "types/value.h"
 
 namespace fincache {
@@ -80,6 +81,8 @@ class Engine {
   ExecGate& gate() { return gate_; }
   // Waiters of blocking commands (BLPOP...), see engine/blocking.h.
   BlockingManager& blocking() { return blocking_; }
+  // Subscriptions, PUBLISH and keyspace notifications, see engine/pubsub.h.
+  PubSub& pubsub() { return pubsub_; }
 
   // Number of keys in a db (lock-free sum of per-shard counters; may include not yet reaped
   // expired keys, like Redis's DBSIZE).
@@ -140,6 +143,7 @@ class Engine {
   ExecGate gate_;
   BlockingManager blocking_;
   std::atomic<int64_t> watch_refs_{0};  // WatchRefs in all shards
+  PubSub pubsub_;
   std::atomic<int> hz_{10};
   std::atomic<bool> active_expiry_enabled_{true};
   std::atomic<bool> stopping_{false};

@@ -9,6 +9,7 @@
 
 #include "commands/multi_family.h"
 #include "commands/server_state.h"
+#include "net/log.h"
 
 namespace fincache::net {
 
@@ -53,11 +54,130 @@ class ConnectionSink final : public WaiterSink {
 
 }  // namespace
 
+// ============================================================================================
+// Pub/Sub delivery
+// ============================================================================================
+
+namespace {
+// The subscriber of the connection whose command this thread is running (its own messages go
+// straight before the reply).
+thread_local const Subscriber* t_running = nullptr;
+
+void EncodeMessage(std::string* out, int resp, std::string_view kind, std::string_view pattern,
+                   std::string_view channel, std::string_view payload) {
+  protocol::RespWriter w(out, resp);
+  bool with_pattern = kind == "pmessage";
+  w.StartPush(with_pattern ? 4 : 3);
+  w.SendBulk(kind);
+  if (with_pattern) w.SendBulk(pattern);
+  w.SendBulk(channel);
+  w.SendBulk(payload);
+}
+}  // namespace
+
+class ConnectionSubscriber final : public Subscriber {
+ public:
+  ConnectionSubscriber(std::weak_ptr<Connection> conn, asio::any_io_executor ex, ServerState& state,
+                       const std::atomic<size_t>& unsent, std::string* self_pushes)
+      : conn_(std::move(conn)),
+        ex_(std::move(ex)),
+        state_(state),
+        unsent_(unsent),
+        self_pushes_(self_pushes) {}
+
+  void Deliver(std::string_view kind, std::string_view pattern, std::string_view channel,
+               std::string_view payload) override {
+    int resp = resp_.load(std::memory_order_relaxed);
+    if (t_running == this) {
+      EncodeMessage(self_pushes_, resp, kind, pattern, channel, payload);
+      return;
+    }
+    std::lock_guard lk(mu_);
+    if (killed_) return;
+    EncodeMessage(&outbox_, resp, kind, pattern, channel, payload);
+    if (OverLimitLocked()) {
+      killed_ = true;
+      std::string().swap(outbox_);
+      asio::post(ex_, [conn = conn_] {
+        if (auto c = conn.lock()) {
+          LogWarning("Client id=" + std::to_string(c->session().id) +
+                     " scheduled to be closed ASAP for overcoming of output buffer limits.");
+          c->Close();
+        }
+      });
+      return;
+    }
+    if (!posted_.load(std::memory_order_relaxed)) {
+      posted_.store(true, std::memory_order_relaxed);
+      asio::post(ex_, [conn = conn_] {
+        if (auto c = conn.lock()) c->DrainPushes();
+      });
+    }
+  }
+
+  // On the connection's executor: moves the waiting messages to out.
+  void TakeOutbox(std::string* out) {
+    std::lock_guard lk(mu_);
+    posted_.store(false, std::memory_order_relaxed);
+    if (outbox_.empty()) return;
+    if (out->empty())
+      out->swap(outbox_);
+    else
+      out->append(outbox_);
+    outbox_.clear();
+    if (outbox_.capacity() > Connection::kRetainBuffer) std::string().swap(outbox_);
+  }
+  bool HasPending() const { return posted_.load(std::memory_order_relaxed); }
+  void set_resp(int v) { resp_.store(v, std::memory_order_relaxed); }
+  static void SetRunning(const Subscriber* s) { t_running = s; }
+
+ private:
+  // Redis's checkClientOutputBufferLimits for the pubsub class: over the hard limit, or over
+  // the soft limit for more than soft-seconds (the clock starts when first seen over it).
+  bool OverLimitLocked() {
+    const auto& lim = state_.config().obuf_limits[Config::kObufPubSub];
+    int64_t hard = lim.hard.load(std::memory_order_relaxed);
+    int64_t soft = lim.soft.load(std::memory_order_relaxed);
+    auto used = static_cast<int64_t>(outbox_.size() + unsent_.load(std::memory_order_relaxed));
+    if (hard && used >= hard) return true;
+    if (!soft || used < soft) {
+      soft_since_s_ = 0;
+      return false;
+    }
+    int64_t now_s = state_.engine().clock().NowMs() / 1000;
+    if (soft_since_s_ == 0) {
+      soft_since_s_ = now_s;
+      return false;
+    }
+    return now_s - soft_since_s_ > lim.soft_seconds.load(std::memory_order_relaxed);
+  }
+
+  std::weak_ptr<Connection> conn_;
+  asio::any_io_executor ex_;
+  ServerState& state_;
+  const std::atomic<size_t>& unsent_;  // the connection's replies not yet written
+  std::string* self_pushes_;           // touched only by the connection's own thread
+  std::atomic<int> resp_{2};
+  std::atomic<bool> posted_{false};
+  std::mutex mu_;
+  std::string outbox_;
+  bool killed_ = false;
+  int64_t soft_since_s_ = 0;
+};
+
+void Connection::DrainPushes() {
+  if (closed_ || !subscriber_) return;
+  subscriber_->TakeOutbox(&out_);
+  Continue();
+}
+
 Connection::~Connection() { Unregister(); }
 
 void Connection::Unregister() {
   CancelBlock();
   if (!closed_) DiscardTransaction(session_, owner_.state().engine());  // unwatch its keys
+  // No message is delivered to the subscriber once this returns.
+  if (subscriber_) owner_.state().engine().pubsub().UnsubscribeAll(subscriber_.get());
   if (registered_) {
     owner_.state().clients().Unregister(&session_);
     registered_ = false;
@@ -89,6 +209,9 @@ void Connection::Register() {
     return std::make_shared<ConnectionSink>(weak_from_this(), socket_.get_executor(), session_.resp,
                                             ++block_generation_);
   };
+  subscriber_ = std::make_unique<ConnectionSubscriber>(
+      weak_from_this(), socket_.get_executor(), state, session_.output_buffer_bytes, &self_pushes_);
+  session_.subscriber = subscriber_.get();
   state.clients().Register(&session_);
   registered_ = true;
 }
@@ -177,12 +300,22 @@ void Connection::RunCommand(const std::vector<std::string_view>& args) {
   // The writer and the session agree on the dialect; a command (HELLO) may switch either.
   const int before = session_.resp;
   writer_.SetRespVersion(before);
+  // Messages that arrived before this command go out before its reply.
+  if (subscriber_ && subscriber_->HasPending()) subscriber_->TakeOutbox(&out_);
+  const size_t reply_at = out_.size();
+  ConnectionSubscriber::SetRunning(subscriber_.get());
   owner_.dispatcher().Dispatch(CmdArgList(args.data(), args.size()), session_, writer_);
+  ConnectionSubscriber::SetRunning(nullptr);
+  if (!self_pushes_.empty()) {
+    out_.insert(reply_at, self_pushes_);
+    self_pushes_.clear();
+  }
   if (session_.blocked) StartBlockWait();
   if (session_.resp != before)
     writer_.SetRespVersion(session_.resp);
   else if (writer_.resp_version() != before)
     session_.resp = writer_.resp_version();
+  if (subscriber_) subscriber_->set_resp(session_.resp);
   if (session_.close_after_reply || session_.kill_requested.load(std::memory_order_relaxed))
     closing_ = true;
 }

@@ -9,6 +9,14 @@
 // Blocking commands (BLPOP...): the session's make_block_sink makes a sink that posts the served
 // reply to this connection's executor; while a call is parked no further input is processed.
 //
+// Pub/Sub: the connection's Subscriber (session().subscriber) takes messages on the publisher's
+// thread: it encodes them into its own mutex-guarded outbox and posts one drain to this executor
+// (the next messages join the same outbox until it runs), so a publisher never waits for this
+// client. Messages published by this connection's own command (PUBLISH to itself, keyspace
+// notifications of its writes in RESP3) go before that command's reply, as Redis writes them.
+// A subscriber whose outbox plus unsent replies pass `client-output-buffer-limit pubsub` (hard
+// limit, or soft limit for longer than its seconds) is closed at once, its output dropped.
+//
 // Memory bounds (per connection):
 // - input: a 16 KiB read buffer plus the parser's arena, which holds at most one command, whose
 //   bulks are capped by proto-max-bulk-len (and by 16 KiB / 10 args before AUTH when requirepass
@@ -32,6 +40,7 @@
 namespace fincache::net {
 
 class Connection;
+class ConnectionSubscriber;
 
 // What a connection needs from the server that accepted it.
 class ConnectionOwner {
@@ -67,6 +76,8 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
   Session& session() { return session_; }
   // The reply of a parked call, built by the thread that completed it (see ConnectionSink).
   void OnBlockedReply(std::string reply, uint64_t generation);
+  // Pub/Sub messages waiting in the subscriber's outbox join the output (posted by it).
+  void DrainPushes();
 
  private:
   void DoRead();
@@ -105,6 +116,8 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
   std::shared_ptr<Waiter> blocked_;  // the parked call, if any
   uint64_t block_generation_ = 0;    // tells a stale timer or reply from the current one
   boost::asio::steady_timer block_timer_;
+  std::unique_ptr<ConnectionSubscriber> subscriber_;
+  std::string self_pushes_;  // messages published by the running command (see above)
 };
 
 // "ip:port", with [] around IPv6 addresses as Redis shows them.

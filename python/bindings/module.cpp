@@ -4,6 +4,7 @@
 namespace fincache::py {
 void RegisterEngine(pybind11::module_& m);
 void RegisterServer(pybind11::module_& m);
+void RegisterPubSub(pybind11::module_& m);
 }  // namespace fincache::py
 
 PYBIND11_MODULE(_core, m) {
@@ -11,4 +12,5 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = FINCACHE_VERSION;
   fincache::py::RegisterEngine(m);
   fincache::py::RegisterServer(m);
+  fincache::py::RegisterPubSub(m);
 }

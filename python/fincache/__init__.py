@@ -13,6 +13,7 @@ engine in-process; ``Server`` serves a Cache's engine over RESP to any Redis cli
 
 from . import _core
 from ._cache import Cache, Pipeline
+from ._pubsub import PubSub
 from ._server import Server
 from .exceptions import (
     AuthenticationError,
@@ -31,6 +32,7 @@ __all__ = [
     "ConnectionError",
     "DataError",
     "Pipeline",
+    "PubSub",
     "RedisError",
     "ResponseError",
     "Server",

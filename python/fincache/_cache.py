@@ -14,7 +14,7 @@ from __future__ import annotations
 import inspect
 import threading
 import time
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
 
 from redis._parsers.base import BaseParser
 from redis._parsers.encoders import Encoder
@@ -26,6 +26,9 @@ from redis.exceptions import RedisError, ResponseError, WatchError
 from redis.lock import Lock
 
 from . import _core
+
+if TYPE_CHECKING:  # _pubsub imports nothing from here, but keep Cache importable alone
+    from ._pubsub import PubSub
 
 __all__ = ["Cache", "Pipeline"]
 
@@ -308,6 +311,16 @@ class Cache(CoreCommands):
             thread_local=thread_local,
             raise_on_release_error=raise_on_release_error,
         )
+
+    def pubsub(self, **kwargs: Any) -> "PubSub":
+        """redis-py's PubSub on this engine: ``subscribe``/``psubscribe``/``ssubscribe``,
+        ``get_message(timeout=...)``, ``listen()``, ``run_in_thread()``, handlers. It receives
+        what is published on this engine, here or by clients of a ``fincache.Server``. Keyword
+        arguments as ``redis.Redis.pubsub`` (``ignore_subscribe_messages``, ``push_handler_func``).
+        """
+        from ._pubsub import PubSub
+
+        return PubSub(self, **kwargs)
 
     def close(self) -> None:
         """Nothing to release (the engine lives as long as a Cache or Server uses it)."""
