@@ -438,7 +438,12 @@ def test_logfile_and_dir(start_server, tmp_path):
     srv = start_server("--dir", str(data_dir), "--logfile", "fincache.log", "--loglevel", "notice")
     # logfile is opened after dir changes the working directory, as Redis does with a relative
     # path given after --dir.
+    # The server may answer PING a moment before it logs that it is ready: wait for the line.
+    deadline = time.monotonic() + 5
     log = (data_dir / "fincache.log").read_text()
+    while "Ready to accept connections" not in log and time.monotonic() < deadline:
+        time.sleep(0.02)
+        log = (data_dir / "fincache.log").read_text()
     assert "Ready to accept connections" in log
     assert_serving(srv.port)
 
