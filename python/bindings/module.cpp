@@ -5,6 +5,7 @@ namespace fincache::py {
 void RegisterEngine(pybind11::module_& m);
 void RegisterServer(pybind11::module_& m);
 void RegisterPubSub(pybind11::module_& m);
+void RegisterLoopback(pybind11::module_& m);
 }  // namespace fincache::py
 
 PYBIND11_MODULE(_core, m) {
@@ -13,4 +14,5 @@ PYBIND11_MODULE(_core, m) {
   fincache::py::RegisterEngine(m);
   fincache::py::RegisterServer(m);
   fincache::py::RegisterPubSub(m);
+  fincache::py::RegisterLoopback(m);
 }

@@ -14,6 +14,7 @@ engine in-process; ``Server`` serves a Cache's engine over RESP to any Redis cli
 from . import _core
 from ._cache import Cache, Pipeline
 from ._pubsub import PubSub
+from ._redis import Redis
 from ._server import Server
 from .exceptions import (
     AuthenticationError,
@@ -33,6 +34,7 @@ __all__ = [
     "DataError",
     "Pipeline",
     "PubSub",
+    "Redis",
     "RedisError",
     "ResponseError",
     "Server",

@@ -2,6 +2,7 @@ from . import _core as _core
 from ._cache import Cache as Cache
 from ._cache import Pipeline as Pipeline
 from ._pubsub import PubSub as PubSub
+from ._redis import Redis as Redis
 from ._server import Server as Server
 from .exceptions import AuthenticationError as AuthenticationError
 from .exceptions import ConnectionError as ConnectionError

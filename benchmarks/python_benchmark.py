@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Per-call latency of Python clients: FinCache in-process vs fakeredis vs redis-py to Redis.
+
+Clients, each measured on the same operations with a warm-up, best of --rounds:
+  fincache.Cache     the native embedded API (redis-py's method signatures and return values)
+  fincache.Redis     redis-py's own client class on an in-process FinCache engine (no socket)
+  fakeredis          fakeredis.FakeRedis (pure Python), if installed
+  redis-py unix      redis.Redis over a unix socket to a redis-server started for the run
+
+Prints microseconds per call and the ratio fakeredis / fincache.Redis.
+
+Usage:
+  python benchmarks/python_benchmark.py [-n 20000] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import redis
+
+import fincache
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from redis_benchmark import machine  # noqa: E402
+
+OPS = {
+    "SET": lambda c, i: c.set("key:%d" % (i & 1023), "value"),
+    "GET": lambda c, i: c.get("key:%d" % (i & 1023)),
+    "INCR": lambda c, i: c.incr("counter"),
+    "HSET": lambda c, i: c.hset("h", "f%d" % (i & 63), i),
+    "ZADD": lambda c, i: c.zadd("z", {"m%d" % (i & 1023): i}),
+    "ZRANGE 10": lambda c, i: c.zrange("z", 0, 9, withscores=True),
+    "LPUSH+RPOP": lambda c, i: (c.lpush("l", i), c.rpop("l")),
+}
+
+
+def time_op(client, op, n: int, rounds: int) -> float:
+    for i in range(min(n, 2000)):
+        op(client, i)
+    best = float("inf")
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        for i in range(n):
+            op(client, i)
+        best = min(best, time.perf_counter() - t0)
+    return best / n * 1e6
+
+
+def start_redis(tmp: str) -> tuple[subprocess.Popen, str]:
+    sock = os.path.join(tmp, "redis.sock")
+    proc = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket", sock, "--save", "",
+                             "--appendonly", "no"], cwd=tmp, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while not os.path.exists(sock):
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError("redis-server did not start")
+        time.sleep(0.05)
+    return proc, sock
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-n", type=int, default=20000, help="calls per operation and round (default 20000)")
+    ap.add_argument("--rounds", type=int, default=3, help="best of (default 3)")
+    args = ap.parse_args()
+
+    clients = {"fincache.Cache": fincache.Cache(), "fincache.Redis": fincache.Redis()}
+    try:
+        import fakeredis
+
+        clients["fakeredis"] = fakeredis.FakeRedis()
+    except ImportError:
+        print("fakeredis not installed: skipped", file=sys.stderr)
+    tmp = tempfile.mkdtemp(prefix="fcpybench-")
+    proc = None
+    if shutil.which("redis-server"):
+        proc, sock = start_redis(tmp)
+        clients["redis-py unix"] = redis.Redis(unix_socket_path=sock)
+    try:
+        results = {name: {op: time_op(c, fn, args.n, args.rounds) for op, fn in OPS.items()}
+                   for name, c in clients.items()}
+    finally:
+        if proc:
+            proc.terminate()
+            proc.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    names = list(clients)
+    print(f"\nMachine: {machine()}")
+    print(f"µs per call, best of {args.rounds} x {args.n} calls\n")
+    head = "| operation | " + " | ".join(names) + " |"
+    if "fakeredis" in results:
+        head += " fakeredis / fincache.Redis |"
+    print(head)
+    print("|---" * (head.count("|") - 1) + "|")
+    for op in OPS:
+        row = f"| {op} | " + " | ".join(f"{results[n][op]:.2f}" for n in names) + " |"
+        if "fakeredis" in results:
+            row += f" {results['fakeredis'][op] / results['fincache.Redis'][op]:.1f}x |"
+        print(row)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

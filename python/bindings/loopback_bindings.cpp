@@ -1,0 +1,244 @@
+// _core.Loopback: a RESP connection to an in-process engine, without a socket.
+//
+// fincache.Redis (a redis.Redis whose connections are loopbacks) writes the RESP bytes redis-py
+// packed and reads back the RESP bytes a network connection would have sent, so everything of
+// redis-py's client side (command packing, parsers, RESP2/RESP3, pipelines, transactions, Lock,
+// Script) runs unchanged. One Loopback is one client of the engine: its own Session (db, protocol,
+// MULTI/WATCH state), listed by CLIENT LIST like a network client.
+//
+// write(data): parses every complete command in data (after what an earlier write left
+// incomplete) and runs it, appending its reply to the output. Runs with the GIL released; a
+// blocking command (BLPOP...) parks as on a network connection and write() waits for its reply
+// (sliced, so Ctrl-C cancels it), then runs the commands behind it. A protocol error is answered
+// as Redis does and the loopback is closed after that reply.
+// read(max): takes up to max bytes of output (b"" when none).
+#include <pybind11/pybind11.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "commands/multi_family.h"
+#include "protocol/reply_builder.h"
+#include "protocol/resp_parser.h"
+#include "py_engine.h"
+
+namespace pyb = pybind11;
+
+namespace fincache::py {
+
+namespace {
+
+// Where a parked command's reply lands: RESP bytes built by whichever thread completes it.
+class LoopbackSink final : public WaiterSink {
+ public:
+  explicit LoopbackSink(int resp) : resp_(resp) {}
+  void Complete(const ReplyWriteFn& write) override {
+    std::string bytes;
+    protocol::RespWriter w(&bytes, resp_);
+    write(w);
+    std::lock_guard lk(mu_);
+    reply_ = std::move(bytes);
+    done_ = true;
+    cv_.notify_all();
+  }
+  // Waits up to `slice`; true once the reply is in *out.
+  bool WaitFor(std::chrono::milliseconds slice, std::string* out) {
+    std::unique_lock lk(mu_);
+    if (!cv_.wait_for(lk, slice, [this] { return done_; })) return false;
+    *out += reply_;
+    return true;
+  }
+  void Wait(std::string* out) {
+    std::unique_lock lk(mu_);
+    cv_.wait(lk, [this] { return done_; });
+    *out += reply_;
+  }
+
+ private:
+  int resp_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::string reply_;
+};
+
+class PyLoopback {
+ public:
+  PyLoopback(std::shared_ptr<PyEngine> engine, std::string name)
+      : engine_(std::move(engine)), parser_(&limits_), writer_(&out_, 2) {
+    ServerState& st = engine_->state();
+    session_.id = st.clients().NextId();
+    session_.resp = 2;
+    // Like any client of a server: AUTH is needed when the engine has requirepass.
+    session_.authenticated = false;
+    session_.is_network = false;
+    session_.created_ms = st.engine().clock().NowMs();
+    session_.addr = "loopback:" + std::to_string(session_.id);
+    session_.laddr = "loopback:0";
+    session_.name = std::move(name);
+    session_.make_block_sink = [this]() -> std::shared_ptr<WaiterSink> {
+      return std::make_shared<LoopbackSink>(session_.resp);
+    };
+    st.clients().Register(&session_);
+  }
+
+  ~PyLoopback() {
+    Engine& engine = engine_->state().engine();
+    engine_->state().clients().Unregister(&session_);
+    DiscardTransaction(session_, engine);
+  }
+
+  void Write(const pyb::bytes& data) {
+    std::string_view in(PyBytes_AS_STRING(data.ptr()), PyBytes_GET_SIZE(data.ptr()));
+    bool interrupted = false;
+    {
+      pyb::gil_scoped_release release;
+      std::lock_guard lk(mu_);
+      if (closed_) return;  // like a socket the server closed: the bytes go nowhere
+      pending_.append(in);
+      RunPending(&interrupted);
+    }
+    if (interrupted) throw pyb::error_already_set();
+  }
+
+  pyb::bytes Read(size_t max) {
+    std::string chunk;
+    {
+      std::lock_guard lk(mu_);
+      size_t n = std::min(max, out_.size() - out_pos_);
+      chunk.assign(out_, out_pos_, n);
+      out_pos_ += n;
+      if (out_pos_ == out_.size()) {
+        out_.clear();
+        out_pos_ = 0;
+      }
+    }
+    return pyb::bytes(chunk);
+  }
+
+  size_t Pending() {
+    std::lock_guard lk(mu_);
+    return out_.size() - out_pos_;
+  }
+  bool closed() {
+    std::lock_guard lk(mu_);
+    return closed_ && out_pos_ == out_.size();
+  }
+  uint64_t id() const { return session_.id; }
+
+ private:
+  // Runs the complete commands of pending_ (called with mu_ held and the GIL released).
+  void RunPending(bool* interrupted) {
+    Config& config = engine_->state().config();
+    limits_.proto_max_bulk_len = config.proto_max_bulk_len.load(std::memory_order_relaxed);
+    size_t pos = 0;
+    while (pos < pending_.size() && !closed_) {
+      parser_.set_authenticated(session_.authenticated || !config.has_requirepass.load());
+      size_t consumed = 0;
+      auto status = parser_.Parse(std::string_view(pending_).substr(pos), &consumed);
+      pos += consumed;
+      if (status == protocol::RespParser::Status::kNeedMore) {
+        pos = pending_.size();
+        break;
+      }
+      if (status == protocol::RespParser::Status::kError) {
+        writer_.SendError("ERR " + parser_.error());
+        engine_->state().CountError("ERR");
+        closed_ = true;
+        break;
+      }
+      // The parser's args point into pending_, which is not modified until they are used.
+      const auto& args = parser_.args();
+      if (args.empty()) continue;
+      const int before = session_.resp;
+      writer_.SetRespVersion(before);
+      engine_->dispatcher().Dispatch(CmdArgList(args.data(), args.size()), session_, writer_);
+      if (session_.blocked) {
+        std::shared_ptr<Waiter> w = std::move(session_.blocked);
+        if (!WaitBlocked(w)) {
+          *interrupted = true;
+          pending_.clear();
+          parser_.Reset();
+          return;
+        }
+      }
+      if (session_.resp != before)
+        writer_.SetRespVersion(session_.resp);
+      else if (writer_.resp_version() != before)
+        session_.resp = writer_.resp_version();
+      if (session_.close_after_reply || session_.kill_requested.load(std::memory_order_relaxed))
+        closed_ = true;
+    }
+    pending_.erase(0, pos);
+  }
+
+  // Waits for a parked command's reply (appended to out_). False when a signal handler raised
+  // (the Python error is set) and the command was cancelled.
+  bool WaitBlocked(const std::shared_ptr<Waiter>& w) {
+    auto* sink = static_cast<LoopbackSink*>(w->sink.get());
+    using Clock = std::chrono::steady_clock;
+    const bool forever = w->timeout_ms <= 0;
+    const auto deadline = Clock::now() + std::chrono::milliseconds(forever ? 0 : w->timeout_ms);
+    constexpr auto kSlice = std::chrono::milliseconds(100);
+    BlockingManager& blocking = engine_->state().engine().blocking();
+    for (;;) {
+      auto slice = kSlice;
+      if (!forever) {
+        auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+        if (left.count() <= 0) break;
+        slice = std::min(slice, left);
+      }
+      if (sink->WaitFor(slice, &out_)) return true;
+      bool signalled;
+      {
+        pyb::gil_scoped_acquire gil;
+        signalled = PyErr_CheckSignals() != 0;
+      }
+      if (signalled) {
+        if (blocking.Cancel(w.get())) return false;
+        pyb::gil_scoped_acquire gil;  // served meanwhile: deliver it, drop the interrupt
+        PyErr_Clear();
+        break;
+      }
+    }
+    if (blocking.Cancel(w.get())) {
+      w->timeout_reply(writer_);
+      return true;
+    }
+    sink->Wait(&out_);
+    return true;
+  }
+
+  std::shared_ptr<PyEngine> engine_;
+  std::mutex mu_;
+  Session session_;
+  protocol::ParserLimits limits_;
+  protocol::RespParser parser_;
+  std::string pending_;  // input not yet parsed
+  std::string out_;      // replies not yet read, from out_pos_
+  size_t out_pos_ = 0;
+  protocol::RespWriter writer_;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+void RegisterLoopback(pyb::module_& m) {
+  pyb::class_<PyLoopback>(m, "Loopback",
+                          "A RESP connection to an Engine without a socket (fincache.Redis).")
+      .def(pyb::init<std::shared_ptr<PyEngine>, std::string>(), pyb::arg("engine"),
+           pyb::arg("name") = "")
+      .def("write", &PyLoopback::Write, pyb::arg("data"),
+           "Runs the complete commands in data; their replies become readable.")
+      .def("read", &PyLoopback::Read, pyb::arg("max") = 65536,
+           "Up to max bytes of replies (b'' when none).")
+      .def_property_readonly("pending", &PyLoopback::Pending)
+      .def_property_readonly("closed", &PyLoopback::closed)
+      .def_property_readonly("id", &PyLoopback::id);
+}
+
+}  // namespace fincache::py
