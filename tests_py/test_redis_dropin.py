@@ -178,3 +178,78 @@ def test_requirepass_needs_the_password():
     assert fincache.Redis(f, password="pw").set("k", "v") is True
     with pytest.raises(rex.AuthenticationError):
         fincache.Redis(f, password="wrong").get("k")
+
+
+@pytest.mark.parametrize("protocol", [2, 3])
+def test_pubsub_redis_py_patterns(protocol):
+    r = fincache.Redis(protocol=protocol)
+    p = r.pubsub()
+    p.subscribe("ticks")
+    p.psubscribe("px:*")
+    assert p.get_message(timeout=1)["type"] == "subscribe"
+    assert p.get_message(timeout=1)["type"] == "psubscribe"
+    assert r.publish("ticks", "hello") == 1 and r.publish("px:AAPL", "189.5") == 1
+    assert p.get_message(timeout=1) == {"type": "message", "pattern": None, "channel": b"ticks",
+                                        "data": b"hello"}
+    assert p.get_message(timeout=1) == {"type": "pmessage", "pattern": b"px:*",
+                                        "channel": b"px:AAPL", "data": b"189.5"}
+    start = time.monotonic()
+    assert p.get_message(timeout=0.2) is None
+    assert time.monotonic() - start >= 0.15
+    # run_in_thread with handlers; order per publisher kept.
+    got = []
+    handled = r.pubsub()
+    handled.subscribe(h=lambda m: got.append(int(m["data"])))
+    worker = handled.run_in_thread(sleep_time=0.05)
+    try:
+        deadline = time.monotonic() + 5
+        while r.pubsub_numsub("h")[0][1] != 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        for i in range(200):
+            r.publish("h", i)
+        while len(got) < 200 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        worker.stop()
+        worker.join(timeout=5)
+    assert got == list(range(200))
+    p.close()
+    handled.close()
+    assert r.pubsub_numsub("ticks", "h") == [(b"ticks", 0), (b"h", 0)]
+
+
+def test_pubsub_crosses_cache_server_and_network():
+    r = fincache.Redis()
+    p = r.pubsub()
+    p.subscribe("ticks")
+    assert p.get_message(timeout=1)["type"] == "subscribe"
+    assert r.cache().publish("ticks", "from-cache") == 1
+    assert p.get_message(timeout=1)["data"] == b"from-cache"
+    with fincache.Server(r) as srv:
+        net = redis.Redis(port=srv.port)
+        assert net.publish("ticks", "from-net") == 1
+        assert p.get_message(timeout=1)["data"] == b"from-net"
+        pn = net.pubsub()
+        pn.subscribe("back")
+        assert pn.get_message(timeout=1)["type"] == "subscribe"
+        assert r.publish("back", "to-net") == 1
+        assert pn.get_message(timeout=1)["data"] == b"to-net"
+        pn.close()
+        net.close()
+    p.close()
+
+
+def test_slow_loopback_subscriber_is_disconnected():
+    r = fincache.Redis()
+    r.config_set("client-output-buffer-limit", "pubsub 1mb 0 0")
+    p = r.pubsub()
+    p.subscribe("flood")
+    p.get_message(timeout=1)
+    payload = "x" * 10_000
+    for _ in range(300):  # 3 MB never read: over the 1 MB hard limit
+        r.publish("flood", payload)
+    with pytest.raises(rex.ConnectionError):
+        for _ in range(1000):
+            p.get_message(timeout=0.01)
+    p.close()
+    assert r.pubsub_numsub("flood") == [(b"flood", 0)]

@@ -42,8 +42,10 @@ class _LoopbackSocket:
         data = self._loopback.read(n)
         if data or self._loopback.closed:
             return data  # b"" once closed: redis-py reports the server closed the connection
-        # Every reply is ready as soon as its command ran, so nothing more will come now.
-        raise socket.timeout("timed out")
+        # A command's reply is readable as soon as it ran; only Pub/Sub messages arrive later.
+        if self._timeout == 0 or not self._loopback.wait(self._timeout):
+            raise socket.timeout("timed out")
+        return self._loopback.read(n)
 
     def settimeout(self, timeout: Optional[float]) -> None:
         self._timeout = timeout
