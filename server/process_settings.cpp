@@ -13,17 +13,12 @@
 namespace fincache::server {
 
 void RegisterProcessSettings(Config& config) {
-  // Working directory (persistence files will live there). Setting it changes directory at once,
-  // and the value reads back as the absolute path, as Redis's CONFIG GET dir does.
-  config.Register({.name = "dir",
-                   .kind = Config::Kind::kString,
-                   .default_value = ".",
-                   .validate = [](std::string& v) -> std::string {
-                     if (::chdir(v.c_str()) != 0) return std::strerror(errno);
-                     char buf[PATH_MAX];
-                     if (::getcwd(buf, sizeof(buf))) v = buf;
-                     return "";
-                   }});
+  // The working directory follows `dir` (registered with the snapshot settings in
+  // commands/config.cpp, which checks it exists and makes it absolute), as in Redis.
+  config.AddListener("dir", [](const std::string& v) {
+    if (::chdir(v.c_str()) != 0)
+      net::LogWarning("Can't chdir to '" + v + "': " + std::string(std::strerror(errno)));
+  });
   // Log destination ("" = stderr), opened at once; a file that can't be opened is an error.
   config.Register({.name = "logfile",
                    .kind = Config::Kind::kString,

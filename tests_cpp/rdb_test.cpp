@@ -5,15 +5,22 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "command_test_base.h"
+#include "commands/persistence.h"
 #include "persist/crc64.h"
 #include "persist/lzf.h"
 #include "persist/packed.h"
+#include "persist/snapshot.h"
 #include "types/hash.h"
 #include "types/list.h"
 #include "types/set.h"
@@ -541,6 +548,176 @@ TEST_F(DumpRestoreTest, TtlsIdletimeAndPastExpiry) {
   // A huge relative TTL wraps into the past, as in Redis.
   EXPECT_THAT(Run({"restore", "e", "9223372036854775807", p}), SimpleArg("OK"));
   EXPECT_THAT(Run({"exists", "e"}), IntArg(0));
+}
+
+// ============================================================================================
+// Snapshot files
+// ============================================================================================
+
+namespace fs = std::filesystem;
+
+class SnapshotTest : public CommandTest {
+ protected:
+  SnapshotTest() {
+    dir_ = fs::temp_directory_path() /
+           ("fincache_rdb_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    EXPECT_EQ(server_->config().Set("dir", dir_.string(), /*at_startup=*/true), "");
+  }
+  ~SnapshotTest() override { fs::remove_all(dir_); }
+  std::string Path() const { return (dir_ / "dump.rdb").string(); }
+  std::string ReadFile() const {
+    std::ifstream in(Path(), std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  void WriteFile(const std::string& bytes) const {
+    std::ofstream out(Path(), std::ios::binary | std::ios::trunc);
+    out << bytes;
+  }
+  // Loads the file into a fresh engine; "" or the error.
+  std::string LoadFresh(persist::LoadStats* stats = nullptr, Engine** out = nullptr) {
+    fresh_ = std::make_unique<Engine>(EngineOptions{.clock = &clock_, .active_expiry = false});
+    persist::LoadStats local;
+    bool missing = false;
+    std::string err;
+    persist::LoadRdbFile(*fresh_, Path(), clock_.NowMs(), stats ? stats : &local, &missing, &err);
+    if (out) *out = fresh_.get();
+    return err;
+  }
+  fs::path dir_;
+  std::unique_ptr<Engine> fresh_;
+};
+
+TEST_F(SnapshotTest, SaveAndLoadEveryTypeTtlsAndDatabases) {
+  Run({"rpush", "l", "a", "b", "3"});
+  Run({"hset", "h", "f", "v"});
+  Run({"sadd", "s", "1", "2"});
+  Run({"sadd", "s2", "x", "y"});
+  Run({"zadd", "z", "1.5", "m"});
+  Run({"set", "str", "hello", "px", "100000"});
+  Run({"set", "gone", "x", "px", "50"});
+  Run({"select", "5"});
+  Run({"set", "in5", "five"});
+  Run({"select", "0"});
+  AdvanceTime(60);  // "gone" is expired but not reaped: not saved
+  EXPECT_THAT(Run({"save"}), SimpleArg("OK"));
+  std::string file = ReadFile();
+  ASSERT_GT(file.size(), 9u);
+  EXPECT_EQ(file.substr(0, 9), "REDIS0010");
+  EXPECT_EQ(persist::Crc64(0, file.data(), file.size() - 8), [&] {
+    uint64_t c = 0;
+    for (int i = 7; i >= 0; --i)
+      c = (c << 8) | static_cast<unsigned char>(file[file.size() - 8 + i]);
+    return c;
+  }());
+
+  persist::LoadStats stats;
+  Engine* e = nullptr;
+  ASSERT_EQ(LoadFresh(&stats, &e), "");
+  EXPECT_EQ(stats.keys_loaded, 7u);
+  EXPECT_EQ(e->DbSize(0), 6);
+  EXPECT_EQ(e->DbSize(5), 1);
+  Db db0(*e, 0, clock_.NowMs());
+  Entry* str = db0.Find("str");
+  ASSERT_NE(str, nullptr);
+  EXPECT_EQ(str->value.str(), "hello");
+  EXPECT_EQ(str->expire_ms, clock_.NowMs() - 60 + 100000);
+  EXPECT_EQ(db0.Find("gone"), nullptr);
+  EXPECT_EQ(db0.Find("l")->value.As<ListValue>()->size(), 3u);
+  EXPECT_EQ(db0.Find("s")->value.encoding(), "intset");
+  EXPECT_EQ(db0.Find("s2")->value.encoding(), "hashtable");
+  EXPECT_EQ(Db(*e, 5, clock_.NowMs()).Find("in5")->value.str(), "five");
+
+  // Keys that expired between the save and the load are skipped and counted.
+  AdvanceTime(200000);
+  ASSERT_EQ(LoadFresh(&stats), "");
+  EXPECT_EQ(stats.keys_expired, 1u);
+}
+
+TEST_F(SnapshotTest, LastsaveAndChangesCounter) {
+  const int64_t before = Run({"lastsave"}).integer;
+  Run({"set", "a", "1"});
+  Run({"mset", "b", "1", "c", "2"});
+  Run({"get", "a"});
+  Run({"incr", "str_not_int"});
+  EXPECT_EQ(server_->dirty.load(), 4u);  // set (1) + mset (2 keys) + incr (1); reads don't count
+  AdvanceTime(5000);
+  EXPECT_THAT(Run({"save"}), SimpleArg("OK"));
+  EXPECT_EQ(server_->dirty.load(), 0u);
+  EXPECT_THAT(Run({"lastsave"}), IntArg(before + 5));
+  EXPECT_THAT(Run({"bgsave", "now"}), ErrArg("ERR syntax error"));
+  EXPECT_THAT(Run({"config", "set", "dbfilename", "x.rdb"}), ErrArg("can't set protected config"));
+  EXPECT_EQ(server_->config().Set("dbfilename", "a/b.rdb", true),
+            "dbfilename can't be a path, just a filename");
+  EXPECT_THAT(Run({"config", "set", "save", "10"}), ErrArg("Invalid save parameters"));
+  EXPECT_THAT(Run({"config", "set", "save", "10 x"}), ErrArg("Invalid save parameters"));
+  EXPECT_THAT(Run({"config", "set", "save", " 10  5 "}), ErrArg("Invalid save parameters"));
+  EXPECT_THAT(Run({"config", "set", "save", "0 5"}), ErrArg("Invalid save parameters"));
+  EXPECT_THAT(Run({"config", "set", "save", "10 5 20 0"}), SimpleArg("OK"));
+  EXPECT_THAT(StrArray(Run({"config", "get", "save"})),
+              ::testing::ElementsAre("save", "10 5 20 0"));
+  EXPECT_THAT(Run({"config", "set", "save", ""}), SimpleArg("OK"));
+  EXPECT_THAT(Run({"config", "set", "dir", "/tmp"}), ErrArg("can't set protected config"));
+  EXPECT_EQ(server_->config().Set("dir", "/nonexistent/dir", true), "No such file or directory");
+}
+
+TEST_F(SnapshotTest, SaveFailureKeepsThePreviousSnapshot) {
+  Run({"set", "a", "1"});
+  EXPECT_THAT(Run({"save"}), SimpleArg("OK"));
+  const std::string good = ReadFile();
+  // The temp file can't be created (a directory has its name): SAVE fails, dump.rdb is intact.
+  fs::create_directory(dir_ / ("temp-" + std::to_string(::getpid()) + ".rdb"));
+  Run({"set", "b", "2"});
+  EXPECT_THAT(Run({"save"}), ErrArg("ERR"));
+  EXPECT_EQ(ReadFile(), good);
+  EXPECT_GT(server_->dirty.load(), 0u);  // not saved: still counted as changes
+}
+
+TEST_F(SnapshotTest, BgsaveWritesFromAChild) {
+  for (int i = 0; i < 1000; ++i) Run({"set", "k" + std::to_string(i), std::to_string(i)});
+  EXPECT_THAT(Run({"bgsave"}), SimpleArg("Background saving started"));
+  // The parent keeps serving while the child writes.
+  EXPECT_THAT(Run({"set", "after", "x"}), SimpleArg("OK"));
+  EXPECT_THAT(Run({"bgsave"}), ErrArg("ERR Background save already in progress"));
+  EXPECT_THAT(Run({"save"}), ErrArg("ERR Background save already in progress"));
+  server_->persistence().WaitForBgsave();
+  EXPECT_FALSE(server_->persistence().bgsave_in_progress());
+  EXPECT_TRUE(server_->persistence().last_bgsave_ok());
+  EXPECT_EQ(server_->persistence().rdb_saves(), 1u);
+  EXPECT_EQ(server_->dirty.load(), 1u);  // the SET made after the fork
+  persist::LoadStats stats;
+  Engine* e = nullptr;
+  ASSERT_EQ(LoadFresh(&stats, &e), "");
+  EXPECT_GE(stats.keys_loaded, 1000u);
+}
+
+TEST_F(SnapshotTest, CorruptAndTruncatedFilesAreRefused) {
+  Run({"rpush", "l", "a", "b"});
+  Run({"hset", "h", "f", "v"});
+  Run({"set", "s", std::string(300, 'x')});
+  EXPECT_THAT(Run({"save"}), SimpleArg("OK"));
+  const std::string good = ReadFile();
+  // Every truncation fails.
+  for (size_t n = 0; n < good.size(); ++n) {
+    WriteFile(good.substr(0, n));
+    EXPECT_NE(LoadFresh(), "") << "truncated at " << n;
+  }
+  // Every single-byte change fails (the checksum, if nothing else).
+  for (size_t i = 0; i < good.size(); ++i) {
+    std::string bad = good;
+    bad[i] = static_cast<char>(bad[i] ^ 0x41);
+    WriteFile(bad);
+    EXPECT_NE(LoadFresh(), "") << "flipped byte " << i;
+  }
+  WriteFile("not an rdb file at all");
+  EXPECT_THAT(LoadFresh(), ::testing::HasSubstr("wrong signature"));
+  WriteFile(good);
+  EXPECT_EQ(LoadFresh(), "");
+  // A missing file is no error.
+  fs::remove(Path());
+  EXPECT_EQ(LoadFresh(), "");
 }
 
 }  // namespace

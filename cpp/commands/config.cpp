@@ -1,8 +1,16 @@
 #include "commands/config.h"
 
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <algorithm>
 #include <cstdlib>
 
+#include "commands/persistence.h"
 #include "common/strings.h"
 #include "engine/pubsub.h"
 #include "types/set.h"
@@ -248,6 +256,47 @@ Config::Config() {
             .on_set = [](const std::string& v) {
               hll::HllLimits::sparse_max_bytes = std::stoll(v);
             }});
+
+  // ---- RDB snapshots (commands/persistence.h) ----
+  // The directory of dump.rdb. It must exist; it reads back as an absolute path, as Redis's
+  // CONFIG GET dir. Like dbfilename, a protected config: set at startup only (Redis's default). fincache-server also changes its working directory to it (a listener in
+  // server/), as Redis does; an embedded engine leaves the Python process's directory alone.
+  Register({.name = "dir",
+            .kind = Kind::kString,
+            .protected_config = true,
+            .default_value = ".",
+            .validate = [](std::string& v) -> std::string {
+              struct stat st;
+              if (::stat(v.c_str(), &st) != 0) return std::strerror(errno);
+              if (!S_ISDIR(st.st_mode)) return std::strerror(ENOTDIR);
+              if (::access(v.c_str(), X_OK) != 0) return std::strerror(errno);
+              char buf[PATH_MAX];
+              if (::realpath(v.c_str(), buf)) v = buf;
+              return "";
+            }});
+  Register({.name = "dbfilename",
+            .kind = Kind::kString,
+            .protected_config = true,
+            .default_value = "dump.rdb",
+            .validate = [](std::string& v) -> std::string {
+              if (v.empty() || v.find('/') != std::string::npos)
+                return "dbfilename can't be a path, just a filename";
+              return "";
+            }});
+  // Save points: "<seconds> <changes>" pairs; "" disables them.
+  Register({.name = "save",
+            .kind = Kind::kString,
+            .default_value = "3600 1 300 100 60 10000",
+            .validate = [](std::string& v) -> std::string {
+              std::vector<std::pair<int64_t, int64_t>> points;
+              if (!Persistence::ParseSavePoints(v, &points)) return "Invalid save parameters";
+              v.clear();
+              for (auto [secs, changes] : points) {
+                if (!v.empty()) v += ' ';
+                v += std::to_string(secs) + " " + std::to_string(changes);
+              }
+              return "";
+            }});
 }
 
 std::string Config::NormalizeObufLimits(std::string& value) {
@@ -352,6 +401,7 @@ std::string Config::Set(std::string_view name, std::string_view value, bool at_s
 
 std::string Config::SetLocked(Item& item, std::string_view raw, bool at_startup) {
   if (item.immutable && !at_startup) return "can't set immutable config";
+  if (item.protected_config && !at_startup) return "can't set protected config";
   std::string value(raw);
   switch (item.kind) {
     case Kind::kBool: {

@@ -27,6 +27,9 @@ class Config {
     std::vector<std::string> aliases;
     Kind kind = Kind::kString;
     bool immutable = false;                    // only settable at startup
+    // Redis's protected configs (dir, dbfilename): CONFIG SET refuses them, as Redis does with
+    // its default enable-protected-configs no; startup sources may set them.
+    bool protected_config = false;
     bool sensitive = false;                    // e.g. requirepass (redacted in logs)
     int64_t min = INT64_MIN, max = INT64_MAX;  // kInt/kMemory bounds
     std::vector<std::string> enum_values;      // kEnum

@@ -286,6 +286,9 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
   if (rb.error_count() - errors_before > nested) {
     stats.failed_calls.fetch_add(1, std::memory_order_relaxed);
     server_.CountError(rb.last_error_code());
+  } else if (spec->IsWrite()) {
+    // The change counter behind save points (Redis's server.dirty, approximated per key).
+    server_.dirty.fetch_add(std::max<uint64_t>(1, key_indexes.size()), std::memory_order_relaxed);
   }
 }
 

@@ -73,8 +73,8 @@ void CmdConfigSet(CmdArgList args, CommandContext& ctx) {
       continue;
     }
     if (invalid) continue;
-    if (item->immutable) {
-      errstr = "can't set immutable config";
+    if (item->immutable || item->protected_config) {
+      errstr = item->immutable ? "can't set immutable config" : "can't set protected config";
       err_arg = args[i];
       invalid = true;
       continue;
@@ -138,6 +138,7 @@ void CmdConfigHelp(CmdArgList args, CommandContext& ctx) {
 void RegisterServerFamily(CommandRegistry& r) {
   RegisterInfoCommand(r);
   RegisterCommandCommand(r);
+  RegisterPersistCommands(r);
   r.Add({.name = "time",
          .arity = 1,
          .flags = CO::kLoading | CO::kStale | CO::kFast,

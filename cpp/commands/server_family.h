@@ -14,6 +14,8 @@ inline constexpr std::string_view kRedisVersion = "7.0.15";
 
 // The INFO command (server_family_info.cpp).
 void RegisterInfoCommand(CommandRegistry& r);
+// SAVE BGSAVE LASTSAVE (server_family_persist.cpp).
+void RegisterPersistCommands(CommandRegistry& r);
 // The COMMAND container and its subcommands (server_family_command.cpp).
 void RegisterCommandCommand(CommandRegistry& r);
 

@@ -17,6 +17,7 @@
 #include <set>
 
 #include "commands/command_context.h"
+#include "commands/persistence.h"
 #include "commands/server_family.h"
 #include "common/strings.h"
 
@@ -262,15 +263,19 @@ void MemorySection(InfoWriter& w, CommandContext& ctx, const Samples& samples, i
 }
 
 void PersistenceSection(InfoWriter& w, CommandContext& ctx) {
+  const Persistence& p = ctx.server.persistence();
   w.Section("Persistence");
   w.Field("loading", 0);
   w.Field("async_loading", 0);
-  w.Field("rdb_bgsave_in_progress", 0);
-  w.Field("rdb_last_save_time", ctx.server.start_time_ms() / 1000);
-  w.Field("rdb_last_bgsave_status", "ok");
-  w.Field("rdb_last_bgsave_time_sec", -1);
-  w.Field("rdb_current_bgsave_time_sec", -1);
-  w.Field("rdb_saves", 0);
+  w.Field("rdb_changes_since_last_save", ctx.server.dirty.load());
+  w.Field("rdb_bgsave_in_progress", p.bgsave_in_progress() ? 1 : 0);
+  w.Field("rdb_last_save_time", p.lastsave_s());
+  w.Field("rdb_last_bgsave_status", p.last_bgsave_ok() ? "ok" : "err");
+  w.Field("rdb_last_bgsave_time_sec", p.last_bgsave_time_sec());
+  w.Field("rdb_current_bgsave_time_sec", p.current_bgsave_time_sec());
+  w.Field("rdb_saves", p.rdb_saves());
+  w.Field("rdb_last_load_keys_expired", p.last_load_keys_expired());
+  w.Field("rdb_last_load_keys_loaded", p.last_load_keys_loaded());
   w.Field("aof_enabled", 0);
   w.Field("aof_rewrite_in_progress", 0);
   w.Field("aof_rewrite_scheduled", 0);

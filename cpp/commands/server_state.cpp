@@ -2,6 +2,8 @@
 
 #include <random>
 
+#include "commands/persistence.h"
+
 namespace fincache {
 
 namespace {
@@ -20,6 +22,7 @@ ServerState::ServerState(std::unique_ptr<Config> config, EngineOptions engine_op
   engine_options.databases = static_cast<int>(config_->databases.load());
   engine_ = std::make_unique<Engine>(engine_options);
   start_time_ms_ = engine_->clock().NowMs();
+  persistence_ = std::make_unique<Persistence>(*this);
   config_->AddListener("hz", [this](const std::string& v) { engine_->set_hz(std::stoi(v)); });
   config_->AddListener("notify-keyspace-events", [this](const std::string& v) {
     uint32_t flags = 0;

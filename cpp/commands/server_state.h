@@ -17,6 +17,8 @@
 
 namespace fincache {
 
+class Persistence;
+
 struct CommandStats {
   std::atomic<uint64_t> calls{0};
   std::atomic<uint64_t> usec{0};
@@ -34,6 +36,8 @@ class ServerState {
   Config& config() { return *config_; }
   const CommandRegistry& registry() const { return registry_; }
   ClientRegistry& clients() { return clients_; }
+  // RDB snapshots: SAVE, BGSAVE, save points, loading at start (commands/persistence.h).
+  Persistence& persistence() { return *persistence_; }
 
   CommandStats& StatsFor(const CommandSpec* spec);
   // Calls fn(full_name, stats) for every command with at least one call or rejection.
@@ -55,6 +59,9 @@ class ServerState {
   std::atomic<uint64_t> net_input_bytes{0};
   std::atomic<uint64_t> net_output_bytes{0};
   std::atomic<uint64_t> total_error_replies{0};
+  // Changes since the last successful save (INFO rdb_changes_since_last_save, save points): the
+  // dispatcher adds one per key of every write command that did not answer an error.
+  std::atomic<uint64_t> dirty{0};
 
   // Set by the network front door (INFO server shows them).
   std::atomic<int> tcp_port{0};
@@ -69,6 +76,7 @@ class ServerState {
   std::unique_ptr<Engine> engine_;
   CommandRegistry registry_;
   ClientRegistry clients_;
+  std::unique_ptr<Persistence> persistence_;
   int64_t start_time_ms_;
   std::string run_id_;
   mutable std::mutex stats_mu_;

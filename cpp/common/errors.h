@@ -91,6 +91,8 @@ inline constexpr std::string_view kRestoreInvalidFreq =
 inline constexpr std::string_view kDumpPayloadInvalid =
     "ERR DUMP payload version or checksum are wrong";
 inline constexpr std::string_view kBadDataFormat = "ERR Bad data format";
+// SAVE / BGSAVE.
+inline constexpr std::string_view kBgsaveInProgress = "ERR Background save already in progress";
 
 // String family.
 inline constexpr std::string_view kDecrementOverflow = "ERR decrement would overflow";

@@ -524,8 +524,11 @@ uint8_t ObjectTypeId(const Value& v) {
 }
 
 void SaveObject(RdbWriter& w, const Value& v) {
-  const uint8_t type = ObjectTypeId(v);
-  w.Byte(type);
+  w.Byte(ObjectTypeId(v));
+  SaveObjectBody(w, v);
+}
+
+void SaveObjectBody(RdbWriter& w, const Value& v) {
   if (v.is_string()) return w.String(v.str());
   const CompositeValue* o = v.obj();
   switch (o->type()) {

@@ -148,6 +148,8 @@ class RdbReader {
 
 // Writes a value's type id and body (rdbSaveObjectType + rdbSaveObject).
 void SaveObject(RdbWriter& w, const Value& v);
+// Writes the body only (in a file the key sits between the type id and the body).
+void SaveObjectBody(RdbWriter& w, const Value& v);
 // The type id SaveObject writes for v.
 uint8_t ObjectTypeId(const Value& v);
 

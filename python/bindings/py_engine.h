@@ -8,11 +8,13 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
 #include "commands/dispatcher.h"
+#include "commands/persistence.h"
 #include "commands/server_state.h"
 
 namespace fincache::py {
@@ -22,6 +24,11 @@ class PyEngine {
   // settings: Config names (redis.conf spelling) to values as text.
   explicit PyEngine(const std::map<std::string, std::string>& settings) {
     auto config = std::make_unique<Config>();
+    // An embedded engine persists only when asked to: with dir or dbfilename given it loads
+    // that snapshot now and follows the save points; otherwise it has no save points (a
+    // notebook's Cache() must not write dump.rdb into the working directory behind its back).
+    const bool persistent = settings.count("dir") || settings.count("dbfilename");
+    if (!persistent && !settings.count("save")) config->Set("save", "", /*at_startup=*/true);
     for (const auto& [name, value] : settings) {
       if (!config->Exists(name)) throw pybind11::value_error("unknown setting '" + name + "'");
       std::string err = config->Set(name, value, /*at_startup=*/true);
@@ -29,6 +36,11 @@ class PyEngine {
     }
     state_ = std::make_unique<ServerState>(std::move(config), EngineOptions{});
     dispatcher_ = std::make_unique<Dispatcher>(*state_);
+    if (persistent) {
+      std::string err = state_->persistence().LoadAtStartup();
+      if (!err.empty()) throw std::runtime_error(err);
+    }
+    state_->persistence().StartCron();
   }
 
   ServerState& state() { return *state_; }

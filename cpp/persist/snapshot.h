@@ -1,0 +1,43 @@
+// RDB snapshot files: the whole keyspace in Redis's RDB format, version 10, so Redis 7.0 loads
+// FinCache's dump.rdb (and redis-check-rdb accepts it) and FinCache loads Redis's.
+//
+//   "REDIS0010"  AUX redis-ver, redis-bits, ctime, used-mem, aof-base
+//   per non-empty database: SELECTDB n, RESIZEDB keys expires, then per key
+//   [EXPIRETIME_MS t] type key value
+//   EOF, CRC-64 of everything before (u64 LE)
+//
+// Saving writes "temp-<pid>.rdb" next to the target, fsyncs it and renames it over the target,
+// so a crash mid-save leaves the previous snapshot intact. Loading reads the file streamed (no
+// full copy in memory), checks the checksum, skips keys already expired, and refuses anything
+// malformed with a message naming what and where: the caller must not start empty silently.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "engine/engine.h"
+
+namespace fincache::persist {
+
+struct SaveOptions {
+  std::string redis_version;  // the "redis-ver" aux field
+  int64_t used_memory = 0;    // "used-mem"
+};
+
+// Writes every live key of every database to `path` (via a temp file and rename). The caller
+// must have the engine to itself: the exclusive gate held, or a forked child. False with *err.
+bool SaveRdbFile(Engine& engine, const std::string& path, int64_t now_ms, const SaveOptions& opts,
+                 std::string* err);
+
+struct LoadStats {
+  uint64_t keys_loaded = 0;
+  uint64_t keys_expired = 0;  // present in the file but already expired: skipped
+};
+
+// Loads an RDB file into an empty engine (databases beyond the engine's count are an error).
+// Returns false with *err on a malformed, truncated or unreadable file; a missing file is not
+// an error (*missing = true, nothing loaded). Same exclusivity requirement as SaveRdbFile.
+bool LoadRdbFile(Engine& engine, const std::string& path, int64_t now_ms, LoadStats* stats,
+                 bool* missing, std::string* err);
+
+}  // namespace fincache::persist
