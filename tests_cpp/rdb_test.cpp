@@ -73,6 +73,49 @@ TEST(LzfTest, LiteralsAndBackReferences) {
                              1u << 30, &out));  // forged length
 }
 
+TEST(LzfTest, CompressRoundTrips) {
+  std::mt19937_64 rng(3);
+  std::vector<std::string> inputs = {std::string(21, 'a'), std::string(100000, 'z'),
+                                     "abcabcabcabcabcabcabcabcabcabc"};
+  std::string text;
+  for (int i = 0; i < 5000; ++i) text += "order:" + std::to_string(i % 97) + " price=10" + ";";
+  inputs.push_back(text);
+  for (int k = 0; k < 200; ++k) {  // random mixes of runs, repeats and noise
+    std::string s;
+    size_t len = 21 + rng() % 3000;
+    while (s.size() < len) {
+      switch (rng() % 3) {
+        case 0:
+          s.append(1 + rng() % 300, static_cast<char>(rng()));
+          break;
+        case 1:
+          if (!s.empty()) {
+            size_t from = rng() % s.size();
+            s.append(s.substr(from, 1 + rng() % 100));
+          }
+          break;
+        default:
+          for (int j = 0, n = 1 + rng() % 50; j < n; ++j) s.push_back(static_cast<char>(rng()));
+      }
+    }
+    inputs.push_back(s);
+  }
+  for (const std::string& in : inputs) {
+    std::string out(in.size() + 64, '\0');
+    size_t n = persist::LzfCompress(in, out.data(), out.size());
+    ASSERT_GT(n, 0u);
+    std::string back;
+    ASSERT_TRUE(persist::LzfDecompress(out.substr(0, n), in.size(), &back));
+    EXPECT_EQ(back, in);
+    // A too small output buffer is reported, never overrun.
+    std::string small(n - 1, '\0');
+    EXPECT_EQ(persist::LzfCompress(in, small.data(), small.size()), 0u);
+  }
+  EXPECT_LT(
+      persist::LzfCompress(std::string(100000, 'z'), std::string(100000, '\0').data(), 100000),
+      2000u);
+}
+
 TEST(ListpackTest, EncodingsMatchRedis) {
   // Entry bytes (encoding + data + backlen) as Redis 7.0.15 writes them (HSET h f <v>; DUMP).
   struct Case {
@@ -192,6 +235,10 @@ TEST(IntsetTest, ParsesAndRefusesUnsorted) {
 
 // Payloads DUMPed by Redis 7.0.15 with `rdbcompression no`.
 TEST(DumpPayloadTest, BytesEqualRedis) {
+  persist::RdbSettings::compression = false;
+  struct Restore {
+    ~Restore() { persist::RdbSettings::compression = true; }
+  } restore;
   Value s = Value::String("123");
   EXPECT_EQ(persist::CreateDumpPayload(s), "\x00\xc0{\n\x00H\xe2S\xe1\x00zg\xb9"s);
   Value big = Value::String("1234567890123");

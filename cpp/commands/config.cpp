@@ -12,6 +12,7 @@
 
 #include "commands/persistence.h"
 #include "common/strings.h"
+#include "persist/rdb.h"
 #include "engine/pubsub.h"
 #include "types/set.h"
 #include "types/hash.h"
@@ -283,6 +284,11 @@ Config::Config() {
                 return "dbfilename can't be a path, just a filename";
               return "";
             }});
+  // LZF-compress RDB strings (snapshots and DUMP payloads) over 20 bytes.
+  Register({.name = "rdbcompression",
+            .kind = Kind::kBool,
+            .default_value = "yes",
+            .on_set = [](const std::string& v) { persist::RdbSettings::compression = v == "yes"; }});
   // Save points: "<seconds> <changes>" pairs; "" disables them.
   Register({.name = "save",
             .kind = Kind::kString,

@@ -315,6 +315,17 @@ void RdbWriter::String(std::string_view s) {
       return;
     }
   }
+  if (s.size() > 20 && RdbSettings::compression.load(std::memory_order_relaxed)) {
+    // As rdbSaveLzfStringObject: only when it saves more than 4 bytes.
+    std::string out(s.size() - 4, '\0');
+    if (size_t n = LzfCompress(s, out.data(), out.size()); n > 0) {
+      Byte((kEncVal << 6) | kEncLzf);
+      Len(n);
+      Len(s.size());
+      Raw(std::string_view(out.data(), n));
+      return;
+    }
+  }
   Len(s.size());
   Raw(s);
 }

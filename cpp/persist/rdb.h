@@ -9,14 +9,17 @@
 //   zset listpack/skiplist ZSET_LISTPACK / ZSET_2 (members from the highest score down)
 //   hash listpack/table    HASH_LISTPACK / HASH
 // Read in addition: LIST, LIST_ZIPLIST, LIST_QUICKLIST (ziplist nodes), ZSET (text scores),
-// ZSET_ZIPLIST, HASH_ZIPMAP, HASH_ZIPLIST. Strings may be int-encoded or LZF-compressed on
-// read; FinCache writes them plain (Redis with `rdbcompression no` writes the same bytes).
+// ZSET_ZIPLIST, HASH_ZIPMAP, HASH_ZIPLIST. Strings may be int-encoded or LZF-compressed. With
+// `rdbcompression yes` (the default, as Redis) strings over 20 bytes are LZF-compressed when that
+// saves more than 4 bytes, by FinCache's own compressor: valid LZF, but not liblzf's exact
+// bytes, so DUMP output equals Redis's byte for byte only with `rdbcompression no` on both.
 // Streams and modules are not FinCache types: their ids are refused.
 //
 // Every reader checks bounds before it reads and never allocates more than the input could
 // hold, so a forged or truncated payload is an error, never a crash or a huge allocation.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
@@ -28,6 +31,11 @@
 namespace fincache::persist {
 
 inline constexpr int kRdbVersion = 10;  // Redis 7.0
+
+// rdbcompression (set by the config layer).
+struct RdbSettings {
+  static inline std::atomic<bool> compression{true};
+};
 
 // Value type ids (fixed by the format: append only, never renumber).
 namespace rdbtype {
