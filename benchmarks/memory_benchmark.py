@@ -126,7 +126,8 @@ def main() -> int:
         # Fresh servers per scenario so freed memory of an earlier one does not hide growth.
         redis_srv = Server("redis", ["redis-server", "--port", "{port}", "--bind", "127.0.0.1", "--save", "",
                                      "--appendonly", "no", "--dir", "{dir}"], None)
-        fc_srv = Server("fincache", [fincache, "--port", "{port}", "--bind", "127.0.0.1", "--dir", "{dir}"], None)
+        fc_srv = Server("fincache", [fincache, "--port", "{port}", "--bind", "127.0.0.1", "--save", "",
+                                     "--dir", "{dir}"], None)
         try:
             r = measure(redis_srv, loader, *largs)
             f = measure(fc_srv, loader, *largs)
