@@ -740,6 +740,22 @@ TEST_F(SnapshotTest, BgsaveWritesFromAChild) {
   EXPECT_GE(stats.keys_loaded, 1000u);
 }
 
+TEST_F(SnapshotTest, BgsaveInsideExecIsScheduled) {
+  Run({"set", "a", "1"});
+  Run({"multi"});
+  Run({"bgsave"});
+  RespValue r = Run({"exec"});
+  ASSERT_THAT(r, ArrLen(1));
+  EXPECT_THAT(r.elems[0], SimpleArg("Background saving scheduled"));
+  EXPECT_FALSE(server_->persistence().bgsave_in_progress());
+  server_->persistence().StartCron();  // the cron forks it
+  for (int i = 0; i < 300 && server_->persistence().rdb_saves() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(server_->persistence().rdb_saves(), 1u);
+  EXPECT_EQ(LoadFresh(), "");
+}
+
 TEST_F(SnapshotTest, CorruptAndTruncatedFilesAreRefused) {
   Run({"rpush", "l", "a", "b"});
   Run({"hset", "h", "f", "v"});

@@ -327,4 +327,12 @@ def test_diff_commands_and_settings(diff):
               ["CONFIG", "SET", "save", " 10 5"], ["CONFIG", "SET", "save", "0 5"],
               ["CONFIG", "SET", "save", "-1 5"], ["CONFIG", "SET", "save", "100 5 200 0"],
               ["CONFIG", "GET", "save"], ["CONFIG", "SET", "save", ""], ["CONFIG", "GET", "save"],
-              ["MULTI"], ["SAVE"], ["EXEC"]], "persistence_commands")
+              ["MULTI"], ["SAVE"], ["EXEC"], ["MULTI"], ["BGSAVE"], ["EXEC"]],
+             "persistence_commands")
+    # The scheduled BGSAVE runs shortly after, on both.
+    for conn in (diff.redis, diff.fincache):
+        deadline = time.monotonic() + 10
+        while b"rdb_bgsave_in_progress:0" not in conn.call("INFO", "persistence").value or \
+                b"rdb_saves:0" in conn.call("INFO", "persistence").value:
+            assert time.monotonic() < deadline, "scheduled BGSAVE did not run"
+            time.sleep(0.05)

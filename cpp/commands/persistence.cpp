@@ -98,6 +98,11 @@ Persistence::BgResult Persistence::BgSave() {
   return StartChild();
 }
 
+void Persistence::ScheduleBgSave() {
+  std::lock_guard<std::mutex> lk(mu_);
+  bgsave_scheduled_ = true;
+}
+
 Persistence::BgResult Persistence::StartChild() {
   const std::string path = RdbPath();
   persist::SaveOptions opts{std::string(kRedisVersion), state_.engine().UsedMemory()};
@@ -176,7 +181,9 @@ void Persistence::CronLoop() {
       std::lock_guard<std::mutex> g(mu_);
       if (child_pid_.load() <= 0) {
         const int64_t now = NowMs();
-        {
+        if (bgsave_scheduled_) {
+          start = true;
+        } else {
           std::vector<std::pair<int64_t, int64_t>> points;
           ParseSavePoints(state_.config().Get("save").value_or(""), &points);
           const uint64_t dirty = state_.dirty.load();
@@ -194,6 +201,7 @@ void Persistence::CronLoop() {
       ExecGate::Exclusive excl(state_.engine().gate());
       std::lock_guard<std::mutex> g(mu_);
       if (child_pid_.load() <= 0) {
+        bgsave_scheduled_ = false;
         StartChild();
       }
     }

@@ -7,7 +7,7 @@
 // is Redis's: every page the parent writes while the child runs gets copied, so a write-heavy
 // load during a long BGSAVE can need up to the dataset's size again. A cron thread (10 Hz)
 // reaps the child (only the cron does, as Redis's serverCron: a BGSAVE shows as in progress
-// until then) and checks the `save <seconds> <changes>` points
+// until then), starts a BGSAVE scheduled by EXEC and checks the `save <seconds> <changes>` points
 // against the change counter (ServerState::dirty).
 #pragma once
 
@@ -44,6 +44,8 @@ class Persistence {
   enum class BgResult { kStarted, kInProgress, kFailed };
   // BGSAVE; the caller holds the exclusive gate.
   BgResult BgSave();
+  // BGSAVE inside EXEC: Redis defers the fork to its cron; so does FinCache's.
+  void ScheduleBgSave();
 
   // Waits for a running BGSAVE child to finish and records its outcome (tests, shutdown).
   void WaitForBgsave();
@@ -84,6 +86,7 @@ class Persistence {
   std::atomic<uint64_t> last_load_expired_{0};
   uint64_t dirty_before_bgsave_ = 0;
   int64_t last_bgsave_try_ms_ = 0;
+  bool bgsave_scheduled_ = false;  // guarded by mu_
 
   std::thread cron_;
   std::mutex cron_mu_;

@@ -14,14 +14,20 @@ void CmdSave(CmdArgList, CommandContext& ctx) {
   ctx.rb.SendOk();
 }
 
-// BGSAVE [SCHEDULE] -> simple string "Background saving started". A BGSAVE already running is an
-// error with or without SCHEDULE, as in Redis (SCHEDULE waits only for other kinds of child
-// processes, which FinCache does not have). Inside EXEC the fork happens at once (the exclusive
-// gate is held, so the snapshot is consistent); Redis defers it and answers "scheduled".
+// BGSAVE [SCHEDULE] -> simple string "Background saving started"; inside EXEC "Background
+// saving scheduled" (the cron forks right after, as Redis's serverCron). A BGSAVE already
+// running is an error with or without SCHEDULE, as in Redis (SCHEDULE waits only for other
+// kinds of child processes, which FinCache does not have).
 void CmdBgsave(CmdArgList args, CommandContext& ctx) {
   if (args.size() > 1 && !(args.size() == 2 && EqualsIgnoreCase(args[1], "schedule")))
     return ctx.SendError(errors::kSyntax);
   Persistence& p = ctx.server.persistence();
+  if (p.bgsave_in_progress()) return ctx.SendError(errors::kBgsaveInProgress);
+  // During EXEC the session has left MULTI but still shows its queue count.
+  if (!ctx.session.in_multi && ctx.session.multi_count.load() >= 0) {
+    p.ScheduleBgSave();
+    return ctx.rb.SendSimple("Background saving scheduled");
+  }
   switch (p.BgSave()) {
     case Persistence::BgResult::kStarted:
       return ctx.rb.SendSimple("Background saving started");
