@@ -66,6 +66,8 @@ bool Persistence::ParseSavePoints(const std::string& text,
 }
 
 std::string Persistence::LoadAtStartup() {
+  // The engine's active-expiry thread is already running: load under the exclusive gate.
+  ExecGate::Exclusive excl(state_.engine().gate());
   persist::LoadStats stats;
   bool missing = false;
   std::string err;
