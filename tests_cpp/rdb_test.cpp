@@ -710,6 +710,17 @@ TEST_F(SnapshotTest, LastsaveAndChangesCounter) {
   EXPECT_EQ(server_->config().Set("dir", "/nonexistent/dir", true), "No such file or directory");
 }
 
+TEST_F(SnapshotTest, ConfigFileSaveLinesAccumulate) {
+  Config& c = server_->config();
+  EXPECT_EQ(c.LoadText("save 900 1\nsave 300 10\n# save 1 1\nsave 60 10000\n"), "");
+  EXPECT_EQ(c.Get("save"), "900 1 300 10 60 10000");
+  EXPECT_EQ(c.LoadText("save 5 5\n"), "");  // a new file: its first line replaces
+  EXPECT_EQ(c.Get("save"), "5 5");
+  EXPECT_EQ(c.LoadText("save 5 5\nsave \"\"\n"), "");
+  EXPECT_EQ(c.Get("save"), "");
+  EXPECT_THAT(c.LoadText("save 5\n"), ::testing::HasSubstr("Invalid save parameters"));
+}
+
 TEST_F(SnapshotTest, SaveFailureKeepsThePreviousSnapshot) {
   Run({"set", "a", "1"});
   EXPECT_THAT(Run({"save"}), SimpleArg("OK"));

@@ -500,6 +500,7 @@ std::string Config::requirepass() const {
 
 std::string Config::LoadText(std::string_view text) {
   size_t line_no = 0;
+  bool save_seen = false;
   size_t pos = 0;
   while (pos <= text.size()) {
     size_t nl = text.find('\n', pos);
@@ -519,6 +520,15 @@ std::string Config::LoadText(std::string_view text) {
              "': Bad directive or wrong number of arguments";
     std::string value;
     for (size_t i = 1; i < args.size(); ++i) value += (i > 1 ? " " : "") + args[i];
+    // As redis.conf: the first `save` line replaces the default points, later ones add theirs
+    // ("save 900 1" / "save 300 10"); `save ""` clears them.
+    if (EqualsIgnoreCase(args[0], "save")) {
+      if (save_seen && !value.empty()) {
+        std::string cur = Get("save").value_or("");
+        if (!cur.empty()) value = cur + " " + value;
+      }
+      save_seen = true;
+    }
     std::string err = Set(args[0], value, /*at_startup=*/true);
     if (!err.empty())
       return "line " + std::to_string(line_no) + ": '" + std::string(line) + "': " + err;
