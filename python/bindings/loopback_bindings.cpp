@@ -175,6 +175,17 @@ class PyLoopback final : public Subscriber {
     return out_cv_.wait_for(lk, std::chrono::duration<double>(std::max(0.0, *timeout)), ready);
   }
 
+  // The client hangs up: no more messages, output dropped, waiters woken.
+  void Close() {
+    pyb::gil_scoped_release release;
+    engine_->state().engine().pubsub().UnsubscribeAll(this);
+    std::lock_guard lk(out_mu_);
+    out_closed_ = true;
+    out_.clear();
+    out_pos_ = 0;
+    out_cv_.notify_all();
+  }
+
   size_t Pending() {
     std::lock_guard lk(out_mu_);
     return out_.size() - out_pos_;
@@ -343,6 +354,7 @@ void RegisterLoopback(pyb::module_& m) {
       .def("wait", &PyLoopback::Wait, pyb::arg("timeout") = pyb::none(),
            "Waits (GIL released) until output is readable or the loopback closed; timeout in "
            "seconds, None for ever. False on timeout.")
+      .def("close", &PyLoopback::Close, "Hangs up: unsubscribes everything, drops the output.")
       .def_property_readonly("pending", &PyLoopback::Pending)
       .def_property_readonly("closed", &PyLoopback::closed)
       .def_property_readonly("id", &PyLoopback::id);

@@ -60,11 +60,16 @@ class _LoopbackSocket:
         pass
 
     def close(self) -> None:
-        self._loopback = _ClosedLoopback()
+        loopback, self._loopback = self._loopback, _ClosedLoopback()
+        if not isinstance(loopback, _ClosedLoopback):
+            loopback.close()
 
 
 class _ClosedLoopback:
     closed = True
+
+    def close(self) -> None:
+        pass
 
     def write(self, data: bytes) -> None:
         raise OSError("loopback connection closed")
