@@ -256,5 +256,38 @@ TEST_F(PubSubCommandTest, ConfigSettings) {
               ErrArg("Invalid event class character. Use 'Ag$lshzxeKEtmdn'."));
 }
 
+// ---- keyspace notifications from commands ------------------------------------------------------
+
+TEST_F(PubSubCommandTest, KeyspaceEventsFromCommands) {
+  RunAll({"psubscribe", "__key*"});
+  session_.resp = 3;
+  Run({"config", "set", "notify-keyspace-events", "KEA"});
+  sub_.Take();
+  Run({"set", "k", "v", "ex", "10"});
+  EXPECT_THAT(sub_.Take(), ElementsAre("pmessage|__key*|__keyspace@0__:k|set",
+                                       "pmessage|__key*|__keyevent@0__:set|k",
+                                       "pmessage|__key*|__keyspace@0__:k|expire",
+                                       "pmessage|__key*|__keyevent@0__:expire|k"));
+  Run({"rpush", "l", "a"});
+  Run({"lpop", "l"});
+  EXPECT_THAT(
+      sub_.Take(),
+      ElementsAre("pmessage|__key*|__keyspace@0__:l|rpush",
+                  "pmessage|__key*|__keyevent@0__:rpush|l", "pmessage|__key*|__keyspace@0__:l|lpop",
+                  "pmessage|__key*|__keyevent@0__:lpop|l", "pmessage|__key*|__keyspace@0__:l|del",
+                  "pmessage|__key*|__keyevent@0__:del|l"));
+  // Lazy expiry: the "expired" event when a read finds the key past its TTL.
+  Run({"config", "set", "notify-keyspace-events", "Ex"});
+  AdvanceTime(11000);
+  EXPECT_THAT(Run({"get", "k"}), NullArg());
+  EXPECT_THAT(sub_.Take(), ElementsAre("pmessage|__key*|__keyevent@0__:expired|k"));
+  // Failed writes and classes not enabled publish nothing.
+  Run({"set", "s", "x"});
+  Run({"incr", "s"});
+  Run({"config", "set", "notify-keyspace-events", ""});
+  Run({"set", "s", "y"});
+  EXPECT_TRUE(sub_.Take().empty());
+}
+
 }  // namespace
 }  // namespace fincache

@@ -398,8 +398,15 @@ void CmdSetBit(CmdArgList args, CommandContext& ctx) {
   if (!ParseInt64(args[3], &on) || (on & ~int64_t{1}) != 0)
     return ctx.SendError(errors::kBitValueInvalid);
   Db db = ctx.db();
+  // Redis 7.0 notifies "setbit" when the string was created or grew, or the bit changed.
+  int64_t len_before = -1;
+  if (ctx.engine.pubsub().Notifies(notify::kString))
+    if (Entry* e = db.Find(args[1]); e && e->value.is_string())
+      len_before = static_cast<int64_t>(e->value.str().size());
   auto res = OpSetBit(db, args[1], offset, static_cast<int>(on));
   if (!res) return ctx.SendStatus(res.status());
+  if (len_before < 0 || static_cast<int64_t>(offset / 8) >= len_before || *res != on)
+    ctx.Notify(notify::kString, "setbit", args[1]);
   ctx.rb.SendLong(*res);
 }
 
@@ -487,8 +494,13 @@ void CmdBitOp(CmdArgList args, CommandContext& ctx) {
   }
   if (op == BitOp::kNot && args.size() != 4) return ctx.SendError(errors::kBitopNotSingleKey);
   Db db = ctx.db();
+  bool existed = db.Find(args[2]) != nullptr;
   auto res = OpBitOp(db, op, args[2], args.subspan(3));
   if (!res) return ctx.SendStatus(res.status());
+  if (*res > 0)
+    ctx.Notify(notify::kString, "set", args[2]);
+  else if (existed)
+    ctx.Notify(notify::kGeneric, "del", args[2]);
   ctx.rb.SendLong(*res);
 }
 
@@ -545,6 +557,10 @@ void CmdBitField(CmdArgList args, CommandContext& ctx) {
   Db db = ctx.db();
   auto res = OpBitField(db, args[1], ops, writes, max_bit);
   if (!res) return ctx.SendStatus(res.status());
+  size_t changes = 0;
+  for (size_t i = 0; i < ops.size() && i < res->size(); ++i)
+    changes += ops[i].kind != FieldOp::kGet && (*res)[i].has_value();
+  if (changes) ctx.Notify(notify::kString, "setbit", args[1]);
   ctx.rb.StartArray(res->size());
   for (const auto& v : *res) {
     if (v)

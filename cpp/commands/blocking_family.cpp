@@ -94,6 +94,12 @@ OpResult<Entry*> FindListWrite(Db& db, std::string_view key) {
   return e;
 }
 
+// A keyspace notification from a pop that may run on the thread serving a parked call (no
+// command context there; the key's database is the Db's).
+void NotifyDb(Db& db, uint32_t type, std::string_view event, std::string_view key) {
+  db.engine().pubsub().Notify(type, event, key, db.index());
+}
+
 // Pops up to count elements (count >= 1) and replies [key, [elements]] (BLMPOP) or, count -1,
 // [key, element] (BLPOP/BRPOP). Deletes the key when it empties.
 void PopListAndReply(Db& db, Entry* e, std::string_view key, End end, int64_t count,
@@ -108,7 +114,10 @@ void PopListAndReply(Db& db, Entry* e, std::string_view key, End end, int64_t co
     rb.StartArray(n);
     for (size_t i = 0; i < n; ++i) rb.SendBulk(list->Pop(end));
   }
-  if (list->empty()) db.Delete(e);
+  bool emptied = list->empty();
+  if (emptied) db.Delete(e);
+  NotifyDb(db, notify::kList, end == End::kHead ? "lpop" : "rpop", key);
+  if (emptied) NotifyDb(db, notify::kGeneric, "del", key);
 }
 
 // LMOVE's effect once the source is known non-empty: WRONGTYPE when the destination holds
@@ -123,7 +132,13 @@ void MoveAndReply(Db& db, Entry* se, std::string_view dst, End from, End to,
     de->value.SetObject(std::make_unique<ListValue>());
   }
   AsList(de)->Push(to, value);
-  if (AsList(se)->empty()) db.Delete(se);
+  // Db::KeyOf(se) dies with se: Redis's order is the push, the pop, then "del".
+  std::string src(Db::KeyOf(se));
+  bool emptied = AsList(se)->empty();
+  if (emptied) db.Delete(se);
+  NotifyDb(db, notify::kList, to == End::kHead ? "lpush" : "rpush", dst);
+  NotifyDb(db, notify::kList, from == End::kHead ? "lpop" : "rpop", src);
+  if (emptied) NotifyDb(db, notify::kGeneric, "del", src);
   rb.SendBulk(value);
 }
 
@@ -259,7 +274,10 @@ void PopZsetAndReply(Db& db, Entry* e, std::string_view key, bool max, protocol:
     z->RemoveRanks(size - 1, size);
   else
     z->RemoveRanks(0, 1);
-  if (z->size() == 0) db.Delete(e);
+  bool emptied = z->size() == 0;
+  if (emptied) db.Delete(e);
+  NotifyDb(db, notify::kZset, max ? "zpopmax" : "zpopmin", key);
+  if (emptied) NotifyDb(db, notify::kGeneric, "del", key);
   rb.StartArray(3);
   rb.SendBulk(key);
   rb.SendBulk(member);
@@ -333,6 +351,8 @@ void CmdBZMPop(CmdArgList args, CommandContext& ctx) {
   w->serve = [max, count](Db& d, std::string_view key, protocol::ReplyBuilder& rb) {
     ZSet* z = d.FindWrite(key)->value.As<ZSet>();
     std::vector<ZPair> items = ZPopN(d, key, z, max, static_cast<size_t>(count));
+    NotifyDb(d, notify::kZset, max ? "zpopmax" : "zpopmin", key);
+    if (!d.Find(key)) NotifyDb(d, notify::kGeneric, "del", key);
     rb.StartArray(2);
     rb.SendBulk(key);
     rb.StartArray(items.size());

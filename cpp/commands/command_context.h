@@ -26,6 +26,15 @@ struct CommandContext {
   // Replies the Redis error for a status (kOk/kKeyNotFound/kSkipped are not errors: asserts).
   void SendStatus(OpStatus s) { rb.SendError(StatusText(s)); }
   void SendError(std::string_view text) { rb.SendError(text); }
+
+  // A keyspace notification (Redis's notifyKeyspaceEvent) for a key of the session's database,
+  // or of `db_index`: one relaxed load when notifications are off.
+  void Notify(uint32_t type, std::string_view event, std::string_view key) const {
+    engine.pubsub().Notify(type, event, key, session.db_index);
+  }
+  void Notify(uint32_t type, std::string_view event, std::string_view key, int db_index) const {
+    engine.pubsub().Notify(type, event, key, db_index);
+  }
 };
 
 }  // namespace fincache

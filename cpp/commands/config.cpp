@@ -236,11 +236,12 @@ Config::Config() {
   Register({.name = "notify-keyspace-events",
             .kind = Kind::kString,
             .default_value = "",
-            .validate = [](std::string& v) -> std::string {
+            .validate = [this](std::string& v) -> std::string {
               uint32_t flags;
               if (!notify::ParseFlags(v, &flags))
                 return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
               v = notify::FlagsToString(flags);
+              notify_keyspace_flags = flags;
               return "";
             }});
 

@@ -83,6 +83,9 @@ class Config {
     std::atomic<int64_t> hard{0}, soft{0}, soft_seconds{0};
   };
   OutputLimit obuf_limits[3];
+  // notify-keyspace-events as flags (engine/pubsub.h notify::): the text shown by CONFIG GET
+  // drops 'n' next to 'A', as Redis prints it, but the flag stays on.
+  std::atomic<uint32_t> notify_keyspace_flags{0};
 
  private:
   // client-output-buffer-limit: checks a new value and rewrites it as the full three-class

@@ -127,7 +127,15 @@ bool OpMove(Db& src_db, Db& dst_db, std::string_view key) {
 // same way, and FinCache has no lazy-free thread)
 void CmdDel(CmdArgList args, CommandContext& ctx) {
   Db db = ctx.db();
-  ctx.rb.SendLong(OpDel(db, args.subspan(1)));
+  if (!ctx.engine.pubsub().Notifies(notify::kGeneric))
+    return ctx.rb.SendLong(OpDel(db, args.subspan(1)));
+  int64_t deleted = 0;
+  for (std::string_view key : args.subspan(1)) {
+    if (!db.Delete(key)) continue;
+    ++deleted;
+    ctx.Notify(notify::kGeneric, "del", key);
+  }
+  ctx.rb.SendLong(deleted);
 }
 
 // EXISTS key [key ...] -> integer: keys that exist, a repeated key counted each time
@@ -155,6 +163,10 @@ void RenameGeneric(CmdArgList args, CommandContext& ctx, bool nx) {
   Db db = ctx.db();
   OpResult<bool> r = OpRename(db, args[1], args[2], nx);
   if (!r) return ctx.SendStatus(r.status());
+  if (*r && args[1] != args[2]) {
+    ctx.Notify(notify::kGeneric, "rename_from", args[1]);
+    ctx.Notify(notify::kGeneric, "rename_to", args[2]);
+  }
   if (nx) return ctx.rb.SendLong(*r ? 1 : 0);
   ctx.rb.SendOk();
 }
@@ -182,7 +194,9 @@ void CmdCopy(CmdArgList args, CommandContext& ctx) {
   }
   Db src = ctx.db();
   Db dst = ctx.db(dst_index);
-  ctx.rb.SendLong(OpCopy(src, args[1], dst, args[2], replace) ? 1 : 0);
+  bool copied = OpCopy(src, args[1], dst, args[2], replace);
+  if (copied) ctx.Notify(notify::kGeneric, "copy_to", args[2], dst_index);
+  ctx.rb.SendLong(copied ? 1 : 0);
 }
 
 // MOVE key db -> integer: 1 moved, 0 missing here or present there
@@ -194,7 +208,12 @@ void CmdMove(CmdArgList args, CommandContext& ctx) {
   if (dst_index == ctx.session.db_index) return ctx.SendError(errors::kSameObject);
   Db src = ctx.db();
   Db dst = ctx.db(dst_index);
-  ctx.rb.SendLong(OpMove(src, dst, args[1]) ? 1 : 0);
+  bool moved = OpMove(src, dst, args[1]);
+  if (moved) {
+    ctx.Notify(notify::kGeneric, "move_from", args[1]);
+    ctx.Notify(notify::kGeneric, "move_to", args[1], dst_index);
+  }
+  ctx.rb.SendLong(moved ? 1 : 0);
 }
 
 // ---- OBJECT ---------------------------------------------------------------------------------

@@ -72,13 +72,16 @@ void CmdRestore(CmdArgList args, CommandContext& ctx) {
     case persist::DumpError::kOk:
       break;
   }
-  if (opts.replace) db.Delete(key);
+  bool deleted = opts.replace && db.Delete(key);
   // Relative TTLs become absolute; Redis adds without an overflow check, so a huge TTL wraps
   // into the past (two's complement) and the key is not created, as there.
   int64_t when = ttl;
   if (ttl != 0 && !opts.absttl)
     when = static_cast<int64_t>(static_cast<uint64_t>(ttl) + static_cast<uint64_t>(ctx.now_ms));
-  if (ttl != 0 && when <= ctx.now_ms) return ctx.rb.SendOk();
+  if (ttl != 0 && when <= ctx.now_ms) {
+    if (deleted) ctx.Notify(notify::kGeneric, "del", key);
+    return ctx.rb.SendOk();
+  }
 
   auto [e, inserted] = db.FindOrInsert(key);
   e->value = std::move(value);
@@ -88,6 +91,7 @@ void CmdRestore(CmdArgList args, CommandContext& ctx) {
     e->lru = static_cast<uint32_t>(opts.idletime >= now_s ? 0 : now_s - opts.idletime);
   }
   db.AfterWrite(e);
+  ctx.Notify(notify::kGeneric, "restore", key);
   ctx.rb.SendOk();
 }
 

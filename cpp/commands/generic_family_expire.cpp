@@ -77,7 +77,10 @@ void ExpireGeneric(CmdArgList args, CommandContext& ctx, bool seconds, bool rela
   when += base;
 
   Db db = ctx.db();
-  ctx.rb.SendLong(OpExpire(db, args[1], when, flags) == ExpireResult::kNotSet ? 0 : 1);
+  ExpireResult r = OpExpire(db, args[1], when, flags);
+  if (r == ExpireResult::kSet) ctx.Notify(notify::kGeneric, "expire", args[1]);
+  if (r == ExpireResult::kDeleted) ctx.Notify(notify::kGeneric, "del", args[1]);
+  ctx.rb.SendLong(r == ExpireResult::kNotSet ? 0 : 1);
 }
 
 void CmdExpire(CmdArgList args, CommandContext& ctx) { ExpireGeneric(args, ctx, true, true); }
@@ -111,6 +114,7 @@ void CmdPersist(CmdArgList args, CommandContext& ctx) {
   Entry* e = db.FindWrite(args[1]);
   if (!e || e->expire_ms == 0) return ctx.rb.SendLong(0);
   db.SetExpire(e, 0);
+  ctx.Notify(notify::kGeneric, "persist", args[1]);
   ctx.rb.SendLong(1);
 }
 

@@ -189,6 +189,8 @@ void CmdGeoadd(CmdArgList args, CommandContext& ctx) {
     if (out & ZSet::kOutAdded) ++added;
     if (out & ZSet::kOutUpdated) ++updated;
   }
+  // GEOADD is Redis's ZADD underneath: its notification is "zadd".
+  if (added || updated) ctx.Notify(notify::kZset, "zadd", args[1]);
   if (z->size() == 0) db.Delete(args[1]);
   ctx.rb.SendLong(ch ? added + updated : added);
 }
@@ -404,7 +406,7 @@ void GeoSearchGeneric(CmdArgList args, CommandContext& ctx, size_t src_index, in
 
   if (!z) {
     if (has_store) {
-      db.Delete(store_key);
+      if (db.Delete(store_key)) ctx.Notify(notify::kGeneric, "del", store_key);
       return ctx.rb.SendLong(0);
     }
     return ctx.rb.SendEmptyArray();
@@ -454,7 +456,8 @@ void GeoSearchGeneric(CmdArgList args, CommandContext& ctx, size_t src_index, in
     p.dist /= shape.conversion;
     items.emplace_back(std::move(p.member), store_dist ? p.dist : p.score);
   }
-  StoreZPairs(db, store_key, items);
+  StoreZPairsAndNotify(ctx, db, store_key, items,
+                       (flags & kSearchStore) ? "geosearchstore" : "georadiusstore");
   ctx.rb.SendLong(static_cast<int64_t>(returned));
 }
 

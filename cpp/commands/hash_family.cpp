@@ -123,6 +123,7 @@ void CmdHSet(CmdArgList args, CommandContext& ctx) {
   Db db = ctx.db();
   auto res = OpSet(db, args);
   if (!res) return ctx.SendStatus(res.status());
+  ctx.Notify(notify::kHash, "hset", args[1]);
   if (kHmset) return ctx.rb.SendOk();
   ctx.rb.SendLong(*res);
 }
@@ -134,6 +135,7 @@ void CmdHSetNx(CmdArgList args, CommandContext& ctx) {
   if (!res) return ctx.SendStatus(res.status());
   if ((*res)->Contains(args[2])) return ctx.rb.SendLong(0);
   (*res)->Set(args[2], args[3], HashLimits::Current());
+  ctx.Notify(notify::kHash, "hset", args[1]);
   ctx.rb.SendLong(1);
 }
 
@@ -222,7 +224,12 @@ void CmdHDel(CmdArgList args, CommandContext& ctx) {
   int64_t removed = 0;
   if (h) {
     for (size_t i = 2; i < args.size() && !h->empty(); ++i) removed += h->Delete(args[i]);
+    bool emptied = h->empty();
     DeleteIfEmpty(db, args[1], h);
+    if (removed) {
+      ctx.Notify(notify::kHash, "hdel", args[1]);
+      if (emptied) ctx.Notify(notify::kGeneric, "del", args[1]);
+    }
   }
   ctx.rb.SendLong(removed);
 }
@@ -233,7 +240,10 @@ void CmdHIncrBy(CmdArgList args, CommandContext& ctx) {
   if (!ParseInt64(args[3], &incr)) return ctx.SendError(errors::kNotInteger);
   Db db = ctx.db();
   auto res = OpIncrBy(db, args[1], args[2], incr);
-  if (res) return ctx.rb.SendLong(*res);
+  if (res) {
+    ctx.Notify(notify::kHash, "hincrby", args[1]);
+    return ctx.rb.SendLong(*res);
+  }
   if (res.status() == OpStatus::kNotInteger) return ctx.SendError(errors::kHashNotInteger);
   ctx.SendStatus(res.status());
 }
@@ -245,7 +255,10 @@ void CmdHIncrByFloat(CmdArgList args, CommandContext& ctx) {
   if (std::isnan(incr) || std::isinf(incr)) return ctx.SendError(errors::kValueNanOrInf);
   Db db = ctx.db();
   auto res = OpIncrByFloat(db, args[1], args[2], incr);
-  if (res) return ctx.rb.SendBulk(*res);
+  if (res) {
+    ctx.Notify(notify::kHash, "hincrbyfloat", args[1]);
+    return ctx.rb.SendBulk(*res);
+  }
   if (res.status() == OpStatus::kNotFloat) return ctx.SendError(errors::kHashNotFloat);
   ctx.SendStatus(res.status());
 }

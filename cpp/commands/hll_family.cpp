@@ -154,7 +154,9 @@ HllError OpPfMerge(Db& db, std::string_view dest, CmdArgList sources) {
 // PFADD key [element ...] -> integer: 1 if the key was created or a register changed, else 0
 void CmdPfAdd(CmdArgList args, CommandContext& ctx) {
   Db db = ctx.db();
-  Reply(ctx, OpPfAdd(db, args[1], args.subspan(2)));
+  HllReply r = OpPfAdd(db, args[1], args.subspan(2));
+  if (r.error == HllError::kNone && r.value) ctx.Notify(notify::kString, "pfadd", args[1]);
+  Reply(ctx, r);
 }
 
 // PFCOUNT key [key ...] -> integer: the estimated cardinality (of the union for several keys)
@@ -169,6 +171,7 @@ void CmdPfMerge(CmdArgList args, CommandContext& ctx) {
   Db db = ctx.db();
   HllError err = OpPfMerge(db, args[1], args.subspan(2));
   if (err != HllError::kNone) return Reply(ctx, {err});
+  ctx.Notify(notify::kString, "pfadd", args[1]);
   ctx.rb.SendSimple("OK");
 }
 

@@ -62,6 +62,13 @@ void DeleteIfEmpty(Db& db, Entry* e) {
   if (AsList(e)->empty()) db.Delete(e);
 }
 
+// Keyspace notifications after a pop from `key` (event "lpop"/"rpop"): "del" too when the pop
+// emptied and deleted the list (`deleted`).
+void NotifyPop(CommandContext& ctx, std::string_view key, End end, bool deleted) {
+  ctx.Notify(notify::kList, end == End::kHead ? "lpop" : "rpop", key);
+  if (deleted) ctx.Notify(notify::kGeneric, "del", key);
+}
+
 // "left"/"right" (LMOVE, LMPOP); false otherwise.
 bool ParseLeftRight(std::string_view arg, End* end) {
   if (EqualsIgnoreCase(arg, "left")) {
@@ -175,6 +182,7 @@ void CmdPush(CmdArgList args, CommandContext& ctx) {
   Db db = ctx.db();
   auto res = OpPush(db, args[1], kEnd, args.subspan(2), kOnlyIfExists);
   if (!res) return ctx.SendStatus(res.status());
+  if (*res > 0) ctx.Notify(notify::kList, kEnd == End::kHead ? "lpush" : "rpush", args[1]);
   ctx.rb.SendLong(*res);
 }
 
@@ -195,11 +203,16 @@ void CmdPop(CmdArgList args, CommandContext& ctx) {
   }
   if (!has_count) {
     std::string v = AsList(*res)->Pop(kEnd);
+    bool emptied = AsList(*res)->empty();
     DeleteIfEmpty(db, *res);
+    NotifyPop(ctx, args[1], kEnd, emptied);
     return ctx.rb.SendBulk(v);
   }
   if (count == 0) return ctx.rb.SendEmptyArray();
-  SendStrings(ctx, PopN(db, *res, kEnd, static_cast<uint64_t>(count)));
+  bool emptied = AsList(*res)->size() <= static_cast<uint64_t>(count);
+  std::vector<std::string> popped = PopN(db, *res, kEnd, static_cast<uint64_t>(count));
+  NotifyPop(ctx, args[1], kEnd, emptied);
+  SendStrings(ctx, popped);
 }
 
 // LLEN key -> integer: the length, 0 when the key is missing
@@ -262,6 +275,7 @@ void CmdLSet(CmdArgList args, CommandContext& ctx) {
   int64_t pos = NormalizeIndex(index, list->size());
   if (pos < 0) return ctx.SendError(errors::kIndexOutOfRange);
   list->Set(static_cast<size_t>(pos), args[3]);
+  ctx.Notify(notify::kList, "lset", args[1]);
   ctx.rb.SendOk();
 }
 
@@ -286,6 +300,7 @@ void CmdLInsert(CmdArgList args, CommandContext& ctx) {
   for (size_t i = 0; i < list->size(); ++i) {
     if (list->at(i) == args[3]) {
       list->Insert(after ? i + 1 : i, args[4]);
+      ctx.Notify(notify::kList, "linsert", args[1]);
       return ctx.rb.SendLong(static_cast<int64_t>(list->size()));
     }
   }
@@ -304,7 +319,12 @@ void CmdLRem(CmdArgList args, CommandContext& ctx) {
     return ctx.SendStatus(res.status());
   }
   size_t removed = AsList(*res)->Remove(args[3], count);
+  bool emptied = AsList(*res)->empty();
   DeleteIfEmpty(db, *res);
+  if (removed) {
+    ctx.Notify(notify::kList, "lrem", args[1]);
+    if (emptied) ctx.Notify(notify::kGeneric, "del", args[1]);
+  }
   ctx.rb.SendLong(static_cast<int64_t>(removed));
 }
 
@@ -330,7 +350,10 @@ void CmdLTrim(CmdArgList args, CommandContext& ctx) {
     if (stop >= len) stop = len - 1;
     list->Trim(static_cast<size_t>(start), static_cast<size_t>(stop));
   }
+  bool emptied = list->empty();
   DeleteIfEmpty(db, *res);
+  ctx.Notify(notify::kList, "ltrim", args[1]);
+  if (emptied) ctx.Notify(notify::kGeneric, "del", args[1]);
   ctx.rb.SendOk();
 }
 
@@ -376,6 +399,18 @@ void SendMoveResult(CommandContext& ctx, const OpResult<std::string>& res) {
   ctx.SendStatus(res.status());
 }
 
+// LMOVE/RPOPLPUSH with Redis's notifications: the push on the destination, the pop on the
+// source, "del" when the source emptied.
+void MoveAndNotify(CommandContext& ctx, Db& db, std::string_view src, std::string_view dst,
+                   End from, End to) {
+  auto res = OpMove(db, src, dst, from, to);
+  if (res) {
+    ctx.Notify(notify::kList, to == End::kHead ? "lpush" : "rpush", dst);
+    NotifyPop(ctx, src, from, src != dst && !db.Find(src));
+  }
+  SendMoveResult(ctx, std::move(res));
+}
+
 // LMOVE source destination LEFT|RIGHT LEFT|RIGHT -> bulk: the moved element, or null when the
 //   source is missing
 void CmdLMove(CmdArgList args, CommandContext& ctx) {
@@ -383,13 +418,13 @@ void CmdLMove(CmdArgList args, CommandContext& ctx) {
   if (!ParseLeftRight(args[3], &from) || !ParseLeftRight(args[4], &to))
     return ctx.SendError(errors::kSyntax);
   Db db = ctx.db();
-  SendMoveResult(ctx, OpMove(db, args[1], args[2], from, to));
+  MoveAndNotify(ctx, db, args[1], args[2], from, to);
 }
 
 // RPOPLPUSH source destination -> bulk: the moved element, or null when the source is missing
 void CmdRPopLPush(CmdArgList args, CommandContext& ctx) {
   Db db = ctx.db();
-  SendMoveResult(ctx, OpMove(db, args[1], args[2], End::kTail, End::kHead));
+  MoveAndNotify(ctx, db, args[1], args[2], End::kTail, End::kHead);
 }
 
 // LMPOP's keys for the dispatcher: argv[2 .. 1+numkeys], numkeys = argv[1] in [1, argc-2]
@@ -431,7 +466,9 @@ void CmdLMPop(CmdArgList args, CommandContext& ctx) {
       if (res.status() == OpStatus::kKeyNotFound) continue;
       return ctx.SendStatus(res.status());
     }
+    bool emptied = AsList(*res)->size() <= static_cast<uint64_t>(count);
     std::vector<std::string> popped = PopN(db, *res, end, static_cast<uint64_t>(count));
+    NotifyPop(ctx, args[k], end, emptied);
     ctx.rb.StartArray(2);
     ctx.rb.SendBulk(args[k]);
     return SendStrings(ctx, popped);

@@ -24,10 +24,8 @@ ServerState::ServerState(std::unique_ptr<Config> config, EngineOptions engine_op
   start_time_ms_ = engine_->clock().NowMs();
   persistence_ = std::make_unique<Persistence>(*this);
   config_->AddListener("hz", [this](const std::string& v) { engine_->set_hz(std::stoi(v)); });
-  config_->AddListener("notify-keyspace-events", [this](const std::string& v) {
-    uint32_t flags = 0;
-    notify::ParseFlags(v, &flags);
-    engine_->pubsub().set_notify_flags(flags);
+  config_->AddListener("notify-keyspace-events", [this](const std::string&) {
+    engine_->pubsub().set_notify_flags(config_->notify_keyspace_flags.load());
   });
   RegisterAllFamilies(registry_);
   // Pre-create stats for every command so StatsFor is lock-free on the hot path.

@@ -248,6 +248,7 @@ void CmdSAdd(CmdArgList args, CommandContext& ctx) {
   Db db = ctx.db();
   auto res = OpAdd(db, args[1], args.subspan(2));
   if (!res) return ctx.SendStatus(res.status());
+  if (*res) ctx.Notify(notify::kSet, "sadd", args[1]);
   ctx.rb.SendLong(*res);
 }
 
@@ -256,6 +257,10 @@ void CmdSRem(CmdArgList args, CommandContext& ctx) {
   Db db = ctx.db();
   auto res = OpRem(db, args[1], args.subspan(2));
   if (!res) return ctx.SendStatus(res.status());
+  if (*res) {
+    ctx.Notify(notify::kSet, "srem", args[1]);
+    if (!db.Find(args[1])) ctx.Notify(notify::kGeneric, "del", args[1]);
+  }
   ctx.rb.SendLong(*res);
 }
 
@@ -297,6 +302,19 @@ void CmdSInter(CmdArgList args, CommandContext& ctx) {
   for (const std::string& m : members) ctx.rb.SendBulk(m);
 }
 
+// The *STORE commands' end: an empty result deletes the destination ("del" when it existed),
+// otherwise it is stored ("sinterstore"/"sunionstore"/"sdiffstore").
+template <typename SetPtr>
+void StoreAndNotify(CommandContext& ctx, Db& db, std::string_view dst, SetPtr result,
+                    std::string_view event) {
+  if (result->Size() == 0) {
+    if (db.Delete(dst)) ctx.Notify(notify::kGeneric, "del", dst);
+    return;
+  }
+  StoreSet(db, dst, std::move(result));
+  ctx.Notify(notify::kSet, event, dst);
+}
+
 // SINTERSTORE destination key [key ...] -> integer: size of the stored intersection (an empty
 // one deletes destination)
 [[maybe_unused]] void CmdSInterStore(CmdArgList args, CommandContext& ctx) {
@@ -309,11 +327,7 @@ void CmdSInter(CmdArgList args, CommandContext& ctx) {
     for (const std::string& m : Intersect(sets, 0)) result->Add(m);
   }
   const int64_t n = static_cast<int64_t>(result->Size());
-  if (n == 0) {
-    db.Delete(args[1]);
-  } else {
-    StoreSet(db, args[1], std::move(result));
-  }
+  StoreAndNotify(ctx, db, args[1], std::move(result), "sinterstore");
   ctx.rb.SendLong(n);
 }
 
@@ -371,19 +385,24 @@ void CmdSUnionDiffStore(CmdArgList args, CommandContext& ctx) {
     return ctx.SendError(errors::kWrongType);
   auto result = UnionDiff(std::move(sets), op);
   const int64_t n = static_cast<int64_t>(result->Size());
-  if (n == 0) {
-    db.Delete(args[1]);
-  } else {
-    StoreSet(db, args[1], std::move(result));
-  }
+  StoreAndNotify(ctx, db, args[1], std::move(result),
+                 op == SetOp::kUnion ? "sunionstore" : "sdiffstore");
   ctx.rb.SendLong(n);
 }
 
 // SMOVE source destination member -> integer: 1 if moved, 0 if not in source
 void CmdSMove(CmdArgList args, CommandContext& ctx) {
   Db db = ctx.db();
+  bool dst_had = false;
+  if (Entry* d = db.Find(args[2]); d && d->value.type() == ObjType::kSet)
+    dst_had = AsSet(d)->Contains(args[3]);
   auto res = OpMove(db, args[1], args[2], args[3]);
   if (!res) return ctx.SendStatus(res.status());
+  if (*res && args[1] != args[2]) {
+    ctx.Notify(notify::kSet, "srem", args[1]);
+    if (!db.Find(args[1])) ctx.Notify(notify::kGeneric, "del", args[1]);
+    if (!dst_had) ctx.Notify(notify::kSet, "sadd", args[2]);
+  }
   ctx.rb.SendLong(*res);
 }
 
@@ -400,16 +419,22 @@ void CmdSPop(CmdArgList args, CommandContext& ctx) {
     SetValue* set = AsSet(*res);
     std::string m = set->RandomMember(tl_set_rng());
     set->Remove(m);
-    if (set->Size() == 0) db.Delete(*res);
+    bool emptied = set->Size() == 0;
+    if (emptied) db.Delete(*res);
+    ctx.Notify(notify::kSet, "spop", args[1]);
+    if (emptied) ctx.Notify(notify::kGeneric, "del", args[1]);
     return ctx.rb.SendBulk(m);
   }
   if (!res || count == 0) return ctx.rb.StartSet(0);
   SetValue* set = AsSet(*res);
   if (static_cast<uint64_t>(count) >= set->Size()) {
+    ctx.Notify(notify::kSet, "spop", args[1]);
     ReplySet(ctx, *set);
     db.Delete(*res);
+    ctx.Notify(notify::kGeneric, "del", args[1]);
     return;
   }
+  ctx.Notify(notify::kSet, "spop", args[1]);
   ctx.rb.StartSet(static_cast<size_t>(count));
   for (int64_t i = 0; i < count; ++i) {
     std::string m = set->RandomMember(tl_set_rng());

@@ -388,8 +388,9 @@ void CmdSort(CmdArgList args, CommandContext& ctx) {
   }
   if (output_len > 0) {
     StoreList(db, *o.store, std::move(list));
-  } else {
-    db.Delete(*o.store);
+    ctx.Notify(notify::kList, "sortstore", *o.store);
+  } else if (db.Delete(*o.store)) {
+    ctx.Notify(notify::kGeneric, "del", *o.store);
   }
   ctx.rb.SendLong(output_len);
 }

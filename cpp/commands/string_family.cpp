@@ -279,6 +279,12 @@ std::string_view SubRange(std::string_view s, int64_t start, int64_t end) {
 // Cmd* handlers
 // ============================================================================================
 
+// Keyspace notifications of a SET: "set", and "expire" when it gave a TTL.
+void NotifySet(CommandContext& ctx, std::string_view key, bool with_ttl) {
+  ctx.Notify(notify::kString, "set", key);
+  if (with_ttl) ctx.Notify(notify::kGeneric, "expire", key);
+}
+
 void SendOldValue(CommandContext& ctx, const std::optional<std::string>& old) {
   if (old)
     ctx.rb.SendBulk(*old);
@@ -313,6 +319,7 @@ void CmdSet(CmdArgList args, CommandContext& ctx) {
   Db db = ctx.db();
   auto res = OpSet(db, args[1], args[2], p);
   if (!res) return ctx.SendStatus(res.status());
+  if (res->written) NotifySet(ctx, args[1], p.expire_ms != 0);
   if (p.get_old) return SendOldValue(ctx, res->old);
   if (res->written) return ctx.rb.SendOk();
   ctx.rb.SendNull();
@@ -330,6 +337,7 @@ uint16_t SetKeyFlags(CmdArgList args, uint16_t /*declared*/) {
 void CmdSetNx(CmdArgList args, CommandContext& ctx) {
   Db db = ctx.db();
   auto res = OpSet(db, args[1], args[2], {.cond = SetParams::Cond::kIfAbsent});
+  if (res->written) NotifySet(ctx, args[1], false);
   ctx.rb.SendLong(res->written ? 1 : 0);
 }
 
@@ -341,6 +349,7 @@ void CmdSetEx(CmdArgList args, CommandContext& ctx) {
   if (!ParseExpireArg(ctx, args[2], kUnit, /*absolute=*/false, &p.expire_ms)) return;
   Db db = ctx.db();
   OpSet(db, args[1], args[3], p);
+  NotifySet(ctx, args[1], true);
   ctx.rb.SendOk();
 }
 
@@ -349,6 +358,7 @@ void CmdGetSet(CmdArgList args, CommandContext& ctx) {
   Db db = ctx.db();
   auto res = OpSet(db, args[1], args[2], {.get_old = true});
   if (!res) return ctx.SendStatus(res.status());
+  NotifySet(ctx, args[1], false);
   SendOldValue(ctx, res->old);
 }
 
@@ -360,6 +370,7 @@ void CmdGetDel(CmdArgList args, CommandContext& ctx) {
   if (!res) return ctx.SendStatus(res.status());
   ctx.rb.SendBulk((*res)->value.str());
   db.Delete(*res);
+  ctx.Notify(notify::kGeneric, "del", args[1]);
 }
 
 // GETEX key [EX s|PX ms|EXAT unix-s|PXAT unix-ms|PERSIST] -> bulk string, or null.
@@ -381,10 +392,13 @@ void CmdGetEx(CmdArgList args, CommandContext& ctx) {
   ctx.rb.SendBulk(e->value.str());
   if (opts.absolute() && when <= ctx.now_ms) {
     db.Delete(e);
+    ctx.Notify(notify::kGeneric, "del", args[1]);
   } else if (when != 0) {
     db.SetExpire(e, when);
-  } else if (opts.Has(ExtendedOptions::kPersist)) {
+    ctx.Notify(notify::kGeneric, "expire", args[1]);
+  } else if (opts.Has(ExtendedOptions::kPersist) && e->expire_ms != 0) {
     db.SetExpire(e, 0);
+    ctx.Notify(notify::kGeneric, "persist", args[1]);
   }
 }
 
@@ -406,6 +420,7 @@ void CmdMSet(CmdArgList args, CommandContext& ctx) {
   if (args.size() % 2 != 1) return ctx.SendError(errors::WrongArgs(ctx.spec.full_name));
   Db db = ctx.db();
   OpMSet(db, args, /*nx=*/false);
+  for (size_t i = 1; i < args.size(); i += 2) ctx.Notify(notify::kString, "set", args[i]);
   ctx.rb.SendOk();
 }
 
@@ -413,7 +428,10 @@ void CmdMSet(CmdArgList args, CommandContext& ctx) {
 void CmdMSetNx(CmdArgList args, CommandContext& ctx) {
   if (args.size() % 2 != 1) return ctx.SendError(errors::WrongArgs(ctx.spec.full_name));
   Db db = ctx.db();
-  ctx.rb.SendLong(OpMSet(db, args, /*nx=*/true) ? 1 : 0);
+  bool written = OpMSet(db, args, /*nx=*/true);
+  if (written)
+    for (size_t i = 1; i < args.size(); i += 2) ctx.Notify(notify::kString, "set", args[i]);
+  ctx.rb.SendLong(written ? 1 : 0);
 }
 
 // APPEND key value -> integer: the length after the append
@@ -421,6 +439,7 @@ void CmdAppend(CmdArgList args, CommandContext& ctx) {
   Db db = ctx.db();
   auto res = OpAppend(db, args[1], args[2], ctx.server.config().proto_max_bulk_len.load());
   if (!res) return ctx.SendStatus(res.status());
+  ctx.Notify(notify::kString, "append", args[1]);
   ctx.rb.SendLong(*res);
 }
 
@@ -455,6 +474,7 @@ void CmdSetRange(CmdArgList args, CommandContext& ctx) {
   auto res =
       OpSetRange(db, args[1], offset, args[3], ctx.server.config().proto_max_bulk_len.load());
   if (!res) return ctx.SendStatus(res.status());
+  if (!args[3].empty()) ctx.Notify(notify::kString, "setrange", args[1]);
   ctx.rb.SendLong(*res);
 }
 
@@ -462,6 +482,7 @@ void ReplyIncr(CommandContext& ctx, std::string_view key, int64_t incr) {
   Db db = ctx.db();
   auto res = OpIncrBy(db, key, incr);
   if (!res) return ctx.SendStatus(res.status());
+  ctx.Notify(notify::kString, "incrby", key);
   ctx.rb.SendLong(*res);
 }
 
@@ -492,6 +513,7 @@ void CmdIncrByFloat(CmdArgList args, CommandContext& ctx) {
   Db db = ctx.db();
   auto res = OpIncrByFloat(db, args[1], args[2]);
   if (!res) return ctx.SendStatus(res.status());
+  ctx.Notify(notify::kString, "incrbyfloat", args[1]);
   ctx.rb.SendBulk(*res);
 }
 

@@ -113,6 +113,16 @@ void StoreZPairs(Db& db, std::string_view key, const std::vector<ZPair>& items) 
   e->value.SetObject(std::move(z));
 }
 
+void StoreZPairsAndNotify(CommandContext& ctx, Db& db, std::string_view key,
+                          const std::vector<ZPair>& items, std::string_view event) {
+  bool existed = db.Find(key) != nullptr;
+  StoreZPairs(db, key, items);
+  if (!items.empty())
+    ctx.Notify(notify::kZset, event, key);
+  else if (existed)
+    ctx.Notify(notify::kGeneric, "del", key);
+}
+
 OpResult<const ZSet*> FindZsetRead(Db& db, std::string_view key) {
   OpResult<Entry*> e = db.FindReadOfType(key, ObjType::kZSet);
   if (e.status() == OpStatus::kKeyNotFound) return static_cast<const ZSet*>(nullptr);
@@ -218,6 +228,7 @@ void ZAddGeneric(CmdArgList args, CommandContext& ctx, int flags, bool parse_opt
   OpResult<ZAddResult> res = OpZAdd(db, args[1], flags, pairs);
   if (res.status() == OpStatus::kNanOrInf) return ctx.SendError(errors::kZsetScoreNan);
   if (!res) return ctx.SendStatus(res.status());
+  if (res->added || res->updated) ctx.Notify(notify::kZset, incr ? "zincr" : "zadd", args[1]);
   if (incr) {
     if (res->processed)
       ctx.rb.SendDouble(res->score);
@@ -255,6 +266,10 @@ void CmdZrem(CmdArgList args, CommandContext& ctx) {
         break;
       }
     }
+  }
+  if (removed) {
+    ctx.Notify(notify::kZset, "zrem", args[1]);
+    if (!db.Find(args[1])) ctx.Notify(notify::kGeneric, "del", args[1]);
   }
   ctx.rb.SendLong(removed);
 }

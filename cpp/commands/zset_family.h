@@ -29,6 +29,10 @@ void ReplyZPairs(CommandContext& ctx, const std::vector<ZPair>& items, bool with
 // Writes `items` (ordered by score, member) to `key` as a new sorted set, replacing whatever is
 // there (TTL dropped); deletes the key when items is empty. The encoding follows the final size.
 void StoreZPairs(Db& db, std::string_view key, const std::vector<ZPair>& items);
+// StoreZPairs for a *STORE command, with Redis's notifications: `event` on the stored key, or
+// "del" when an empty result deleted an existing key.
+void StoreZPairsAndNotify(CommandContext& ctx, Db& db, std::string_view key,
+                          const std::vector<ZPair>& items, std::string_view event);
 
 // Read lookup: the sorted set at key, nullptr when absent; kWrongType otherwise.
 OpResult<const ZSet*> FindZsetRead(Db& db, std::string_view key);

@@ -136,7 +136,7 @@ void ZRangeGeneric(CmdArgList args, CommandContext& ctx, size_t key_idx, bool st
   std::vector<ZPair> items;
   if (*z) items = CollectRange(**z, rs);
   if (store) {
-    StoreZPairs(db, args[1], items);
+    StoreZPairsAndNotify(ctx, db, args[1], items, "zrangestore");
     return ctx.rb.SendLong(items.size());
   }
   ReplyZPairs(ctx, items, withscores);
@@ -173,7 +173,14 @@ void ZRemRangeGeneric(CmdArgList args, CommandContext& ctx, RangeType type) {
   }
   if (hi <= lo) return ctx.rb.SendLong(0);
   z->RemoveRanks(lo, hi);
-  if (z->size() == 0) db.Delete(args[1]);
+  bool emptied = z->size() == 0;
+  if (emptied) db.Delete(args[1]);
+  ctx.Notify(notify::kZset,
+             type == RangeType::kRank    ? "zremrangebyrank"
+             : type == RangeType::kScore ? "zremrangebyscore"
+                                         : "zremrangebylex",
+             args[1]);
+  if (emptied) ctx.Notify(notify::kGeneric, "del", args[1]);
   ctx.rb.SendLong(hi - lo);
 }
 
@@ -202,7 +209,10 @@ void ZPopGeneric(CmdArgList args, CommandContext& ctx, bool max) {
     z->RemoveRanks(size - n, size);
   else
     z->RemoveRanks(0, n);
-  if (z->size() == 0) db.Delete(args[1]);
+  bool emptied = z->size() == 0;
+  if (emptied) db.Delete(args[1]);
+  if (n) ctx.Notify(notify::kZset, max ? "zpopmax" : "zpopmin", args[1]);
+  if (emptied) ctx.Notify(notify::kGeneric, "del", args[1]);
   auto& rb = ctx.rb;
   if (rb.resp_version() >= 3 && count_given) return ReplyZPairs(ctx, items, true);
   rb.StartArray(items.size() * 2);

@@ -269,7 +269,10 @@ void SetOpGeneric(CmdArgList args, CommandContext& ctx, SetOp op, bool store, bo
   }
   SortResult(&items);
   if (store) {
-    StoreZPairs(db, args[1], items);
+    StoreZPairsAndNotify(ctx, db, args[1], items,
+                         op == SetOp::kUnion   ? "zunionstore"
+                         : op == SetOp::kInter ? "zinterstore"
+                                               : "zdiffstore");
     return ctx.rb.SendLong(static_cast<int64_t>(items.size()));
   }
   ReplyZPairs(ctx, items, withscores);
@@ -305,6 +308,8 @@ bool ZMPopFromKey(CommandContext& ctx, Db& db, std::string_view key, bool max, i
   }
   std::vector<ZPair> items =
       ZPopN(db, key, (*e)->value.As<ZSet>(), max, static_cast<size_t>(count));
+  ctx.Notify(notify::kZset, max ? "zpopmax" : "zpopmin", key);
+  if (!db.Find(key)) ctx.Notify(notify::kGeneric, "del", key);
   auto& rb = ctx.rb;
   rb.StartArray(2);
   rb.SendBulk(key);

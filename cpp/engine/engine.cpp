@@ -175,10 +175,11 @@ size_t Engine::ActiveExpireCycle(int64_t time_budget_us) {
           Entry* e = t.ttl_entries[tl_rng() % t.ttl_entries.size()];
           if (e->expire_ms <= now) {
             Db view(*this, db, now);
-            if (AnyWatched()) {
+            if (AnyWatched() || pubsub_.Notifies(notify::kExpired)) {
               std::string key(Db::KeyOf(e));
               view.Delete(e);
-              TouchWatchedKey(db, key);
+              if (AnyWatched()) TouchWatchedKey(db, key);
+              pubsub_.Notify(notify::kExpired, "expired", key, db);
             } else {
               view.Delete(e);
             }
@@ -207,12 +208,15 @@ Entry* Db::FindHashed(std::string_view key, uint64_t hash, Shard& shard, DbTable
   Entry* e = t.table.Find(key, hash);
   if (e && IsExpired(*e)) {
     shard.expired_keys.fetch_add(1, std::memory_order_relaxed);
-    if (engine_->AnyWatched()) {
-      // Lazy expiry is a modification for WATCH (Redis 7.0 signals the deleted key). The key is
-      // copied first: `key` may point into the entry being freed.
+    const bool watched = engine_->AnyWatched();
+    const bool notifying = engine_->pubsub().Notifies(notify::kExpired);
+    if (watched || notifying) {
+      // Lazy expiry is a modification for WATCH (Redis 7.0 signals the deleted key) and an
+      // "expired" event. The key is copied first: `key` may point into the entry being freed.
       std::string copy(key);
       EraseEntry(shard, t, e);
-      engine_->TouchWatchedKey(index_, copy);
+      if (watched) engine_->TouchWatchedKey(index_, copy);
+      engine_->pubsub().Notify(notify::kExpired, "expired", copy, index_);
       return nullptr;
     }
     EraseEntry(shard, t, e);
@@ -236,6 +240,8 @@ Entry* Db::FindRead(std::string_view key) {
     e->lru = engine_->LruClock();
   } else {
     s.keyspace_misses.fetch_add(1, std::memory_order_relaxed);
+    // Redis's lookupKeyRead miss: a "keymiss" event (class m, off unless asked for).
+    engine_->pubsub().Notify(notify::kKeyMiss, "keymiss", key, index_);
   }
   return e;
 }
@@ -270,6 +276,8 @@ std::pair<Entry*, bool> Db::FindOrInsert(std::string_view key) {
   e->accounted = static_cast<uint32_t>(EntryMemory(key, *e));
   s.used_memory.fetch_add(e->accounted, std::memory_order_relaxed);
   s.key_counts[index_].fetch_add(1, std::memory_order_relaxed);
+  // Redis's dbAdd: a "new" key event (class n, off unless asked for).
+  engine_->pubsub().Notify(notify::kNew, "new", key, index_);
   return {e, true};
 }
 
