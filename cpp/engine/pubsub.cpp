@@ -222,12 +222,14 @@ size_t PubSub::Publish(std::string_view channel, std::string_view payload) {
   if (!channels_.empty()) {
     auto it = channels_.find(channel);
     if (it != channels_.end()) {
+      ++detail::t_delivery_id;
       for (Subscriber* s : it->second) s->Deliver("message", {}, channel, payload);
       receivers += it->second.size();
     }
   }
   for (const PatternSubs& p : patterns_) {
     if (!GlobMatch(p.pattern, channel)) continue;
+    ++detail::t_delivery_id;
     for (Subscriber* s : p.subs) s->Deliver("pmessage", p.pattern, channel, payload);
     receivers += p.subs.size();
   }
@@ -239,6 +241,7 @@ size_t PubSub::SPublish(std::string_view channel, std::string_view payload) {
   if (shard_channels_.empty()) return 0;
   auto it = shard_channels_.find(channel);
   if (it == shard_channels_.end()) return 0;
+  ++detail::t_delivery_id;
   for (Subscriber* s : it->second) s->Deliver("smessage", {}, channel, payload);
   return it->second.size();
 }

@@ -89,8 +89,17 @@ bool ParseFlags(std::string_view s, uint32_t* out);
 std::string FlagsToString(uint32_t flags);
 }  // namespace notify
 
+namespace detail {
+inline thread_local uint64_t t_delivery_id = 0;
+}  // namespace detail
+
 class PubSub {
  public:
+  // Identifies the message being delivered on this thread: it changes for every group of
+  // Deliver calls with the same arguments (a channel's subscribers, a pattern's), so a
+  // subscriber can encode a message once for all the subscribers of a publish.
+  static uint64_t DeliveryId() { return detail::t_delivery_id; }
+
   // Each returns whether the subscription set changed (false: already / not subscribed).
   bool Subscribe(Subscriber* s, std::string_view channel);
   bool Unsubscribe(Subscriber* s, std::string_view channel);

@@ -92,9 +92,25 @@ class ConnectionSubscriber final : public Subscriber {
       EncodeMessage(self_pushes_, resp, kind, pattern, channel, payload);
       return;
     }
+    // One encoding per message and protocol for all the subscribers of a publish (messages up
+    // to 64 KiB; larger ones are encoded straight into each outbox, nothing big stays cached).
+    thread_local struct {
+      uint64_t id = 0;
+      std::string bytes;
+    } t_encoded[2];
+    const bool cache = pattern.size() + channel.size() + payload.size() <= 64 * 1024;
+    auto& enc = t_encoded[resp == 3];
+    if (cache && (enc.id != PubSub::DeliveryId() || enc.bytes.empty())) {
+      enc.bytes.clear();
+      EncodeMessage(&enc.bytes, resp, kind, pattern, channel, payload);
+      enc.id = PubSub::DeliveryId();
+    }
     std::lock_guard lk(mu_);
     if (killed_) return;
-    EncodeMessage(&outbox_, resp, kind, pattern, channel, payload);
+    if (cache)
+      outbox_.append(enc.bytes);
+    else
+      EncodeMessage(&outbox_, resp, kind, pattern, channel, payload);
     if (OverLimitLocked()) {
       killed_ = true;
       std::string().swap(outbox_);
