@@ -6,6 +6,7 @@ void RegisterEngine(pybind11::module_& m);
 void RegisterServer(pybind11::module_& m);
 void RegisterPubSub(pybind11::module_& m);
 void RegisterLoopback(pybind11::module_& m);
+void RegisterNumpy(pybind11::module_& m);
 }  // namespace fincache::py
 
 PYBIND11_MODULE(_core, m) {
@@ -15,4 +16,5 @@ PYBIND11_MODULE(_core, m) {
   fincache::py::RegisterServer(m);
   fincache::py::RegisterPubSub(m);
   fincache::py::RegisterLoopback(m);
+  fincache::py::RegisterNumpy(m);
 }

@@ -215,6 +215,36 @@ class Cache(CoreCommands):
         response = self._execute(("SET", name, value), self._decode)
         return response and (response == b"OK" or response == "OK")
 
+    # ---- NumPy bridges (one engine call per method, no Python loop) ----------------------------
+
+    def zadd_arrays(self, name: Any, members: Any, scores: Any) -> int:
+        """ZADD ``name`` with ``members`` (a sequence or array of str/bytes) and ``scores`` (an
+        array-like of floats, same length): the number of members added, as ``zadd``."""
+        return _core.zadd_arrays(self._engine, self._session.db, name, members, scores,
+                                 BaseParser.parse_error)
+
+    def zrange_arrays(self, name: Any, start: Any, end: Any, byscore: bool = False,
+                      rev: bool = False) -> Tuple[Any, Any]:
+        """ZRANGE ``name start end [BYSCORE] [REV] WITHSCORES`` as ``(members, scores)``: a NumPy
+        object array of members (bytes, or str with decode_responses) and a float64 array."""
+        return _core.zrange_arrays(self._engine, self._session.db, name, start, end, byscore,
+                                   rev, self._decode, BaseParser.parse_error)
+
+    def mget_array(self, keys: Any, dtype: Any = float) -> Any:
+        """MGET ``keys`` as a NumPy array of ``dtype`` (float64 by default): NaN where a key is
+        missing or doesn't hold a number."""
+        out = _core.mget_array(self._engine, self._session.db, keys, BaseParser.parse_error)
+        return out if dtype in (float, "float64", "f8") else out.astype(dtype)
+
+    def mset_arrays(self, keys: Any, values: Any) -> bool:
+        """MSET ``keys`` (sequence of str/bytes) to ``values`` (an array-like of the same length:
+        numbers are written as Redis writes them, strings and bytes as they are)."""
+        import numpy as np
+
+        _core.mset_arrays(self._engine, self._session.db, keys, np.asarray(values),
+                          BaseParser.parse_error)
+        return True
+
     # ---- redis-py client plumbing ------------------------------------------------------------
 
     def get_encoder(self) -> Encoder:
