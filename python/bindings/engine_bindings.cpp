@@ -221,40 +221,25 @@ class PySession {
   // raised (KeyboardInterrupt) and the call was cancelled; the Python error is set.
   protocol::RespValue WaitBlocked(const std::shared_ptr<Waiter>& w, bool* interrupted) {
     auto* sink = static_cast<EmbeddedSink*>(w->sink.get());
-    using Clock = std::chrono::steady_clock;
-    const bool forever = w->timeout_ms <= 0;
-    const auto deadline = Clock::now() + std::chrono::milliseconds(forever ? 0 : w->timeout_ms);
-    constexpr auto kSlice = std::chrono::milliseconds(100);
-    for (;;) {
-      auto slice = kSlice;
-      if (!forever) {
-        auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
-        if (left.count() <= 0) break;
-        slice = std::min(slice, left);
+    std::optional<protocol::RespValue> reply;
+    switch (WaitParked(engine_->state().engine(), *w, [&](std::chrono::milliseconds slice) {
+      reply = sink->WaitFor(slice);
+      return reply.has_value();
+    })) {
+      case ParkedEnd::kServed:
+        return std::move(*reply);
+      case ParkedEnd::kInterrupted:
+        *interrupted = true;
+        return protocol::RespValue();
+      case ParkedEnd::kTimedOut: {
+        protocol::ValueBuilder vb(session_.resp);
+        w->timeout_reply(vb);
+        return vb.TakeOne();
       }
-      if (auto v = sink->WaitFor(slice)) return std::move(*v);
-      bool signalled;
-      {
-        pyb::gil_scoped_acquire gil;
-        signalled = PyErr_CheckSignals() != 0;
-      }
-      if (signalled) {
-        if (engine_->state().engine().blocking().Cancel(w.get())) {
-          *interrupted = true;
-          return protocol::RespValue();
-        }
-        // Served meanwhile: deliver the element rather than lose it; drop the interrupt.
-        pyb::gil_scoped_acquire gil;
-        PyErr_Clear();
+      case ParkedEnd::kCompleting:
         break;
-      }
     }
-    if (engine_->state().engine().blocking().Cancel(w.get())) {
-      protocol::ValueBuilder vb(session_.resp);
-      w->timeout_reply(vb);
-      return vb.TakeOne();
-    }
-    return sink->Wait();  // completed meanwhile: its reply is (being) delivered
+    return sink->Wait();
   }
 
   protocol::RespValue Run(std::span<const std::string_view> argv, bool* interrupted) {

@@ -288,34 +288,18 @@ class PyLoopback final : public Subscriber {
   // (the Python error is set) and the command was cancelled.
   bool WaitBlocked(const std::shared_ptr<Waiter>& w) {
     auto* sink = static_cast<LoopbackSink*>(w->sink.get());
-    using Clock = std::chrono::steady_clock;
-    const bool forever = w->timeout_ms <= 0;
-    const auto deadline = Clock::now() + std::chrono::milliseconds(forever ? 0 : w->timeout_ms);
-    constexpr auto kSlice = std::chrono::milliseconds(100);
-    BlockingManager& blocking = engine_->state().engine().blocking();
-    for (;;) {
-      auto slice = kSlice;
-      if (!forever) {
-        auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
-        if (left.count() <= 0) break;
-        slice = std::min(slice, left);
-      }
-      if (sink->WaitFor(slice, &reply_)) return true;
-      bool signalled;
-      {
-        pyb::gil_scoped_acquire gil;
-        signalled = PyErr_CheckSignals() != 0;
-      }
-      if (signalled) {
-        if (blocking.Cancel(w.get())) return false;
-        pyb::gil_scoped_acquire gil;  // served meanwhile: deliver it, drop the interrupt
-        PyErr_Clear();
+    switch (WaitParked(engine_->state().engine(), *w, [&](std::chrono::milliseconds slice) {
+      return sink->WaitFor(slice, &reply_);
+    })) {
+      case ParkedEnd::kServed:
+        return true;
+      case ParkedEnd::kInterrupted:
+        return false;
+      case ParkedEnd::kTimedOut:
+        w->timeout_reply(writer_);
+        return true;
+      case ParkedEnd::kCompleting:
         break;
-      }
-    }
-    if (blocking.Cancel(w.get())) {
-      w->timeout_reply(writer_);
-      return true;
     }
     sink->Wait(&reply_);
     return true;

@@ -5,6 +5,8 @@
 
 #include <pybind11/pybind11.h>
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -72,5 +74,46 @@ class PyEngine {
   std::unique_ptr<ServerState> state_;
   std::unique_ptr<Dispatcher> dispatcher_;
 };
+
+// How the wait for a parked embedded call (BLPOP... from Cache or a Loopback) ended.
+enum class ParkedEnd {
+  kServed,       // its reply is in
+  kTimedOut,     // cancelled at its deadline: the caller writes the command's timeout reply
+  kInterrupted,  // a signal handler raised (Ctrl-C): cancelled, the Python error is set
+  kCompleting,   // served while the wait ended: its reply is being delivered, wait for it
+};
+
+// Waits for a parked call with the GIL released (call it so), in slices so a signal, checked
+// with the GIL in the main thread, can cancel it. wait_slice(ms) waits up to that long for the
+// reply and returns whether it is in.
+template <typename WaitSlice>
+ParkedEnd WaitParked(Engine& engine, Waiter& w, WaitSlice&& wait_slice) {
+  using Clock = std::chrono::steady_clock;
+  const bool forever = w.timeout_ms <= 0;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(forever ? 0 : w.timeout_ms);
+  constexpr auto kSlice = std::chrono::milliseconds(100);
+  for (;;) {
+    auto slice = kSlice;
+    if (!forever) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+      if (left.count() <= 0) break;
+      slice = std::min(slice, left);
+    }
+    if (wait_slice(slice)) return ParkedEnd::kServed;
+    bool signalled;
+    {
+      pybind11::gil_scoped_acquire gil;
+      signalled = PyErr_CheckSignals() != 0;
+    }
+    if (signalled) {
+      if (engine.blocking().Cancel(&w)) return ParkedEnd::kInterrupted;
+      // Served meanwhile: deliver the element rather than lose it; drop the interrupt.
+      pybind11::gil_scoped_acquire gil;
+      PyErr_Clear();
+      break;
+    }
+  }
+  return engine.blocking().Cancel(&w) ? ParkedEnd::kTimedOut : ParkedEnd::kCompleting;
+}
 
 }  // namespace fincache::py

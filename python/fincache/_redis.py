@@ -137,9 +137,7 @@ class Redis(redis.Redis):
                  connection_pool: Optional[ConnectionPool] = None, **kwargs: Any) -> None:
         if connection_pool is None:
             engine = _engine_of(cache, settings)
-            for key in ("host", "port", "unix_socket_path", "ssl", "connection_class"):
-                if key in kwargs:
-                    raise TypeError(f"fincache.Redis has no {key!r}: it runs on an in-process engine")
+            _reject_network_args("fincache.Redis", kwargs)
             pool_kwargs = {k: kwargs.pop(k) for k in list(kwargs) if k in _POOL_ONLY}
             connection_pool = ConnectionPool(connection_class=LoopbackConnection, engine=engine,
                                              **_connection_kwargs(kwargs), **pool_kwargs)
@@ -229,6 +227,12 @@ class _EngineRef:
 
     def __init__(self, engine: Any) -> None:
         self._engine = engine
+
+
+def _reject_network_args(client: str, kwargs: Dict[str, Any]) -> None:
+    for key in ("host", "port", "unix_socket_path", "ssl", "connection_class"):
+        if key in kwargs:
+            raise TypeError(f"{client} has no {key!r}: it runs on an in-process engine")
 
 
 def _engine_of(cache: Any, settings: Optional[Dict[str, Any]]) -> Any:

@@ -18,7 +18,7 @@ import redis.asyncio as aioredis
 from redis.asyncio.connection import AbstractConnection, ConnectionPool
 
 from . import _core
-from ._redis import _engine_of
+from ._redis import _engine_of, _reject_network_args
 
 __all__ = ["LoopbackConnection", "Redis"]
 
@@ -138,9 +138,7 @@ class Redis(aioredis.Redis):
                  connection_pool: Optional[ConnectionPool] = None, **kwargs: Any) -> None:
         if connection_pool is None:
             engine = _engine_of(cache, settings)
-            for key in ("host", "port", "unix_socket_path", "ssl", "connection_class"):
-                if key in kwargs:
-                    raise TypeError(f"fincache.asyncio.Redis has no {key!r}: it runs in-process")
+            _reject_network_args("fincache.asyncio.Redis", kwargs)
             client_only = {k: kwargs.pop(k) for k in list(kwargs)
                            if k in ("single_connection_client", "auto_close_connection_pool")}
             max_connections = kwargs.pop("max_connections", None)
