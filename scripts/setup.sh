@@ -10,7 +10,7 @@ APT_PACKAGES=(
   libboost1.81-dev nlohmann-json3-dev prometheus-cpp-dev libgtest-dev libgmock-dev libssl-dev
   redis-server redis-tools clang-format
   python3-venv python3-dev
-  liblua5.1-0-dev lua-cjson lua-bitop
+  liblua5.1-0-dev lua-cjson lua-bitop liblzf1
 )
 
 missing=()

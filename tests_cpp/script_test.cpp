@@ -286,7 +286,7 @@ TEST_F(ScriptTest, Metadata) {
               ElementsAre(BulkArg("a"), BulkArg("b")));
   EXPECT_THAT(Run({"script", "nosuch"}),
               ErrArg("ERR unknown subcommand 'nosuch'. Try SCRIPT HELP."));
-  EXPECT_THAT(Run({"script", "help"}), ArrLen(13));
+  EXPECT_THAT(Run({"script", "help"}), ArrLen(15));
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "types/set.h"
 #include "types/hash.h"
 #include "types/hll.h"
+#include "types/set.h"
 #include "types/zset.h"
 
 extern char** environ;
@@ -181,22 +182,22 @@ Config::Config() {
             .max = 65535,
             .default_value = "8080"});
   // ---- sorted sets: listpack while at most this many elements / member bytes ----
-  Register({.name = "zset-max-listpack-entries",
-            .aliases = {"zset-max-ziplist-entries"},
-            .kind = Kind::kInt,
-            .min = 0,
-            .max = INT64_MAX,
-            .default_value = "128",
-            .on_set = [](const std::string& v) {
-              ZsetLimits::max_listpack_entries = std::stoll(v);
-            }});
-  Register({.name = "zset-max-listpack-value",
-            .aliases = {"zset-max-ziplist-value"},
-            .kind = Kind::kInt,
-            .min = 0,
-            .max = INT64_MAX,
-            .default_value = "64",
-            .on_set = [](const std::string& v) { ZsetLimits::max_listpack_value = std::stoll(v); }});
+  Register(
+      {.name = "zset-max-listpack-entries",
+       .aliases = {"zset-max-ziplist-entries"},
+       .kind = Kind::kInt,
+       .min = 0,
+       .max = INT64_MAX,
+       .default_value = "128",
+       .on_set = [](const std::string& v) { ZsetLimits::max_listpack_entries = std::stoll(v); }});
+  Register(
+      {.name = "zset-max-listpack-value",
+       .aliases = {"zset-max-ziplist-value"},
+       .kind = Kind::kInt,
+       .min = 0,
+       .max = INT64_MAX,
+       .default_value = "64",
+       .on_set = [](const std::string& v) { ZsetLimits::max_listpack_value = std::stoll(v); }});
 
   // ---- hashes: listpack while at most this many fields / field and value bytes ----
   Register({.name = "hash-max-listpack-entries",
@@ -220,9 +221,16 @@ Config::Config() {
             .min = 0,
             .max = INT64_MAX,
             .default_value = "512",
-            .on_set = [](const std::string& v) {
-              SetLimits::max_intset_entries = std::stoll(v);
-            }});
+            .on_set = [](const std::string& v) { SetLimits::max_intset_entries = std::stoll(v); }});
+
+  // ---- scripting: a script running longer than this (ms) makes other clients get BUSY and can
+  // be stopped with SCRIPT KILL / FUNCTION KILL (0: never busy) ----
+  Register({.name = "busy-reply-threshold",
+            .aliases = {"lua-time-limit"},
+            .kind = Kind::kInt,
+            .min = 0,
+            .max = INT64_MAX,
+            .default_value = "5000"});
 
   // ---- output buffer limits: "<class> <hard> <soft> <soft-seconds>" groups (Redis's format;
   // a SET changes the classes it names; GET shows all three, replicas as "slave") ----

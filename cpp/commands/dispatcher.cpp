@@ -206,6 +206,17 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
     return;
   }
 
+  // During a busy script Redis refuses commands before queueing them (and flags the
+  // transaction), as it does outside MULTI.
+  if (session.in_multi && !(spec->flags & CO::kAllowBusy)) {
+    if (int reason = server_.engine().gate().busy(); reason != kBusyNone) {
+      FlagTransaction(session);
+      rb.SendError(reason == kBusyFunction ? errors::kBusyFunction : errors::kBusyScript);
+      server_.CountError(rb.last_error_code());
+      stats.rejected_calls.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+  }
   // Inside MULTI: queue (EXEC runs it), except the commands that act at once.
   if (session.in_multi && !(spec->flags & CO::kNotQueued)) {
     if (spec->flags & CO::kNoMulti) {
@@ -237,13 +248,16 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
   if (!keys_ok) key_indexes.clear();  // the handler reports the malformed arguments
 
   std::vector<ReadyKey> ready;
+  bool busy_rejected = false;
   // One clock read gives the command's time snapshot and the start of its latency measurement
   // (wall clock, as Redis's ustime(); a step backwards counts as 0 µs).
   const int64_t start_us = engine.clock().NowUs();
   {
     CommandContext ctx{server_, engine, session, rb, *spec, start_us / 1000};
-    if (spec->flags & CO::kGlobal) {
-      ExecGate::Exclusive excl(engine.gate());
+    // Waiting for the gate gives up when a script holding it turns busy (busy-reply-threshold):
+    // then the command is answered BUSY, or runs without the gate when Redis allows it during a
+    // busy script (allow-busy: SCRIPT KILL, FUNCTION KILL/STATS, connection commands).
+    auto run_handler = [&] {
       if (spec->IsWrite()) {
         WatchedWrite watched(engine, ctx.session.db_index, ctx.now_ms, args, key_indexes);
         spec->handler(args, ctx);
@@ -251,24 +265,47 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
       } else {
         spec->handler(args, ctx);
       }
-      if (spec->IsWrite()) CollectReady(engine, ctx.session.db_index, key_indexes, args, &ready);
-    } else {
-      ExecGate::Shared token(engine.gate());
-      ShardLocks locks(engine, key_indexes, args);
-      if (spec->IsWrite()) {
-        WatchedWrite watched(engine, ctx.session.db_index, ctx.now_ms, args, key_indexes);
-        spec->handler(args, ctx);
-        watched.Finish(rb.error_count() != errors_before);
+    };
+    while (true) {
+      if (spec->flags & CO::kGlobal) {
+        ExecGate::Exclusive excl(engine.gate(), /*yield_to_busy=*/true);
+        if (excl.acquired()) {
+          run_handler();
+          if (spec->IsWrite())
+            CollectReady(engine, ctx.session.db_index, key_indexes, args, &ready);
+          break;
+        }
       } else {
+        ExecGate::Shared token(engine.gate(), /*yield_to_busy=*/true);
+        if (token.acquired()) {
+          ShardLocks locks(engine, key_indexes, args);
+          run_handler();
+          if (spec->IsWrite()) {
+            Db db = ctx.db();
+            for (int i : key_indexes) db.AfterWrite(args[i]);
+            // Keys with blocked clients are served once this command released its locks.
+            CollectReady(engine, db.index(), key_indexes, args, &ready);
+          }
+          break;
+        }
+      }
+      int reason = engine.gate().busy();
+      if (reason == kBusyNone) continue;  // the script ended meanwhile: wait for the gate again
+      // Allow-busy commands touch no keys (WATCH, which does, is answered BUSY here).
+      if ((spec->flags & CO::kAllowBusy) && key_indexes.empty()) {
         spec->handler(args, ctx);
+      } else {
+        rb.SendError(reason == kBusyFunction ? errors::kBusyFunction : errors::kBusyScript);
+        busy_rejected = true;
       }
-      if (spec->IsWrite()) {
-        Db db = ctx.db();
-        for (int i : key_indexes) db.AfterWrite(args[i]);
-        // Keys with blocked clients are served once this command released its locks.
-        CollectReady(engine, db.index(), key_indexes, args, &ready);
-      }
+      break;
     }
+  }
+  if (busy_rejected) {  // as Redis's rejectCommand: a rejected call, not a failed one
+    if (session.in_multi) FlagTransaction(session);
+    server_.CountError(rb.last_error_code());
+    stats.rejected_calls.fetch_add(1, std::memory_order_relaxed);
+    return;
   }
   // As Redis's handleClientsBlockedOnKeys: the oldest waiters get the written elements before
   // this client's next command runs.

@@ -1,16 +1,24 @@
-// Scripting commands: EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT (LOAD EXISTS FLUSH HELP).
+// Scripting commands: EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT (LOAD EXISTS FLUSH KILL HELP),
+// FCALL FCALL_RO FUNCTION (LOAD LIST DELETE FLUSH DUMP RESTORE STATS KILL HELP).
 //
-// The Lua side lives in cpp/script (one ScriptEngine per server: Lua state, script cache,
-// conversions, sandbox). This file is the command side: the handlers, and the ScriptHost that
-// runs a script's redis.call through the command table with Redis's checks (unknown command,
-// arity, noscript, writes from read-only scripts).
+// The Lua side lives in cpp/script (ServerState::scripts(): Lua states, script cache, function
+// libraries, conversions, sandbox). This file is the command side: the handlers, and the
+// ScriptHost that runs a script's redis.call through the command table with Redis's checks
+// (unknown command, arity, noscript, writes from read-only scripts).
 //
-// Atomicity: EVAL* are CO::kGlobal, so the dispatcher runs them holding the exclusive gate; the
-// commands a script calls run inside it without shard locks, whatever keys they touch. Every
-// redis.call sees the script's start time as its command time (one clock for TTLs).
+// Atomicity: EVAL* and FCALL* are CO::kGlobal, so the dispatcher runs them holding the
+// exclusive gate; the commands a script calls run inside it without shard locks, whatever keys
+// they touch. Every redis.call sees the script's start time as its command time (one clock for
+// TTLs).
 //
-// Not here (yet): SCRIPT KILL / SCRIPT DEBUG and busy-reply-threshold (BUSY replies need the
-// network threads to answer while a script holds the gate), FUNCTION / FCALL.
+// Busy scripts: while a script runs, ServerState::script_run() knows it; the Lua count hook
+// calls ScriptHost::Tick, which past busy-reply-threshold marks the gate busy, so commands
+// waiting for it are answered BUSY by the dispatcher, and allow-busy ones (SCRIPT KILL,
+// FUNCTION KILL, FUNCTION STATS) run without it. A killed script stops at its next hook with
+// Redis's error; one that already wrote is UNKILLABLE.
+//
+// Not here: SCRIPT DEBUG (the Lua debugger), and OOM / replica / cluster checks of script flags
+// (allow-oom, allow-stale, no-cluster are accepted and listed, with nothing to check yet).
 #include <map>
 #include <memory>
 #include <mutex>
@@ -21,8 +29,9 @@
 #include "commands/dispatcher.h"
 #include "commands/server_family.h"
 #include "common/errors.h"
+#include "common/log_hook.h"
 #include "common/strings.h"
-#include "net/log.h"
+#include "persist/rdb_payload.h"
 #include "script/script_engine.h"
 
 namespace fincache {
@@ -33,30 +42,8 @@ constexpr std::string_view kNoScriptErr = "NOSCRIPT No matching script. Please u
 constexpr std::string_view kNumKeysTooBig =
     "ERR Number of keys can't be greater than number of args";
 constexpr std::string_view kNumKeysNegative = "ERR Number of keys can't be negative";
+constexpr std::string_view kComplexity = "Depends on the script that is executed.";
 constexpr std::string_view kScriptFlushOption = "ERR SCRIPT FLUSH only support SYNC|ASYNC option";
-
-// ---------------------------------------------------------------------------------------------
-// The per-server script engine
-// ---------------------------------------------------------------------------------------------
-
-// One ScriptEngine per ServerState, created on first use. Keyed by the state's address and
-// checked against its run id (unique per instance), so a new ServerState at a reused address
-// never sees an old script cache.
-script::ScriptEngine& ScriptsOf(ServerState& server) {
-  struct Slot {
-    std::string run_id;
-    std::unique_ptr<script::ScriptEngine> engine;
-  };
-  static std::mutex mu;
-  static std::map<const ServerState*, Slot> slots;
-  std::lock_guard lk(mu);
-  Slot& slot = slots[&server];
-  if (!slot.engine || slot.run_id != server.run_id()) {
-    slot.run_id = server.run_id();
-    slot.engine = std::make_unique<script::ScriptEngine>();
-  }
-  return *slot.engine;
-}
 
 // ---------------------------------------------------------------------------------------------
 // redis.call: the command side
@@ -95,6 +82,8 @@ class CommandHost final : public script::ScriptHost {
     if (spec->flags & CO::kNoScript) return "This Redis command is not allowed from script";
     if (read_only_ && (spec->flags & (CO::kWrite | CO::kMayReplicate)))
       return "Write commands are not allowed from read-only scripts.";
+    // A script that wrote can't be killed any more (Redis's SCRIPT_WRITE_DIRTY).
+    if (spec->IsWrite()) server_.script_run().MarkDirty();
 
     server_.total_commands.fetch_add(1, std::memory_order_relaxed);
     CommandStats& stats = server_.StatsFor(spec);
@@ -135,8 +124,10 @@ class CommandHost final : public script::ScriptHost {
   }
 
   void Log(int level, std::string_view message) override {
-    net::Log(static_cast<net::LogLevel>(level), message);
+    LogThroughHook(static_cast<LogSeverity>(level), message);
   }
+
+  bool Tick() override { return server_.script_run().Tick(); }
 
   // Keys written by the script that clients are blocked on (served once the script is done).
   std::vector<ReadyKey>& ready() { return ready_; }
@@ -172,7 +163,7 @@ void EvalGeneric(CmdArgList args, CommandContext& ctx, bool by_sha, bool read_on
   if (numkeys > static_cast<int64_t>(args.size()) - 3) return ctx.SendError(kNumKeysTooBig);
   if (numkeys < 0) return ctx.SendError(kNumKeysNegative);
 
-  script::ScriptEngine& scripts = ScriptsOf(ctx.server);
+  script::ScriptEngine& scripts = ctx.server.scripts();
   std::string sha;
   if (by_sha) {
     sha.assign(args[1]);
@@ -186,7 +177,10 @@ void EvalGeneric(CmdArgList args, CommandContext& ctx, bool by_sha, bool read_on
   run.keys = args.subspan(3, static_cast<size_t>(numkeys));
   run.args = args.subspan(3 + static_cast<size_t>(numkeys));
   run.read_only = read_only;
+  ScriptRun& script_run = ctx.server.script_run();
+  script_run.Begin(&ctx.engine.gate(), /*is_eval=*/true, sha, args);
   scripts.Run(sha, run, host, ctx.rb);
+  script_run.End();
   // Clients blocked on keys the script wrote get served (the exclusive gate is still held:
   // ServeReady allows it).
   if (!host.ready().empty()) ctx.engine.blocking().ServeReady(ctx.engine, std::move(host.ready()));
@@ -208,14 +202,14 @@ void CmdEvalShaRo(CmdArgList args, CommandContext& ctx) { EvalGeneric(args, ctx,
 // SCRIPT LOAD script -> bulk: the script's sha1
 void CmdScriptLoad(CmdArgList args, CommandContext& ctx) {
   std::string err;
-  std::string sha = ScriptsOf(ctx.server).Load(args[2], &err);
+  std::string sha = ctx.server.scripts().Load(args[2], &err);
   if (sha.empty()) return ctx.SendError(err);
   ctx.rb.SendBulk(sha);
 }
 
 // SCRIPT EXISTS sha1 [sha1 ...] -> array of integers: 1 cached, 0 not
 void CmdScriptExists(CmdArgList args, CommandContext& ctx) {
-  script::ScriptEngine& scripts = ScriptsOf(ctx.server);
+  script::ScriptEngine& scripts = ctx.server.scripts();
   ctx.rb.StartArray(args.size() - 2);
   for (size_t i = 2; i < args.size(); ++i) ctx.rb.SendLong(scripts.Exists(args[i]) ? 1 : 0);
 }
@@ -225,7 +219,7 @@ void CmdScriptFlush(CmdArgList args, CommandContext& ctx) {
   if (args.size() > 3 || (args.size() == 3 && !EqualsIgnoreCase(args[2], "sync") &&
                           !EqualsIgnoreCase(args[2], "async")))
     return ctx.SendError(kScriptFlushOption);
-  ScriptsOf(ctx.server).Flush();
+  ctx.server.scripts().Flush();
   ctx.rb.SendOk();
 }
 
@@ -242,9 +236,289 @@ void CmdScriptHelp(CmdArgList args, CommandContext& ctx) {
                "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
                "    * ASYNC: Asynchronously flush the scripts cache.",
                "    * SYNC: Synchronously flush the scripts cache.",
+               "KILL",
+               "    Kill the currently executing Lua script.",
                "LOAD <script>",
                "    Load a script into the scripts cache without executing it.",
            });
+}
+
+// SCRIPT KILL / FUNCTION KILL -> OK, or NOTBUSY / UNKILLABLE / BUSY (the other kind runs).
+void KillGeneric(CommandContext& ctx, bool is_eval) {
+  using K = ScriptRun::KillResult;
+  switch (ctx.server.script_run().Kill(is_eval)) {
+    case K::kOk:
+      return ctx.rb.SendOk();
+    case K::kNotBusy:
+      return ctx.SendError("NOTBUSY No scripts in execution right now.");
+    case K::kUnkillable:
+      return ctx.SendError(
+          "UNKILLABLE Sorry the script already executed write commands against the dataset. You "
+          "can either wait the script termination or kill the server in a hard way using the "
+          "SHUTDOWN NOSAVE command.");
+    case K::kBusyEval:
+      return ctx.SendError(errors::kBusyScript);
+    case K::kBusyFunction:
+      return ctx.SendError(errors::kBusyFunction);
+  }
+}
+
+// SCRIPT KILL -> OK: the busy script stops with an error to its caller
+void CmdScriptKill(CmdArgList args, CommandContext& ctx) { KillGeneric(ctx, true); }
+
+// ---------------------------------------------------------------------------------------------
+// FCALL
+// ---------------------------------------------------------------------------------------------
+
+void FcallGeneric(CmdArgList args, CommandContext& ctx, bool read_only) {
+  script::ScriptEngine& scripts = ctx.server.scripts();
+  std::string name;
+  uint32_t flags;
+  if (!scripts.FindFunction(args[1], &name, &flags)) return ctx.SendError("ERR Function not found");
+  int64_t numkeys;
+  if (!ParseInt64(args[2], &numkeys)) return ctx.SendError("ERR Bad number of keys provided");
+  if (numkeys > static_cast<int64_t>(args.size()) - 3) return ctx.SendError(kNumKeysTooBig);
+  if (numkeys < 0) return ctx.SendError(kNumKeysNegative);
+  CommandHost host(ctx, read_only);
+  script::ScriptEngine::RunArgs run;
+  run.keys = args.subspan(3, static_cast<size_t>(numkeys));
+  run.args = args.subspan(3 + static_cast<size_t>(numkeys));
+  run.read_only = read_only;
+  ScriptRun& script_run = ctx.server.script_run();
+  script_run.Begin(&ctx.engine.gate(), /*is_eval=*/false, name, args);
+  scripts.CallFunction(name, run, host, ctx.rb);
+  script_run.End();
+  if (!host.ready().empty()) ctx.engine.blocking().ServeReady(ctx.engine, std::move(host.ready()));
+}
+
+// FCALL function numkeys [key ...] [arg ...] -> the function's return value as a reply
+void CmdFcall(CmdArgList args, CommandContext& ctx) { FcallGeneric(args, ctx, false); }
+// FCALL_RO function numkeys [key ...] [arg ...] -> as FCALL, for a no-writes function
+void CmdFcallRo(CmdArgList args, CommandContext& ctx) { FcallGeneric(args, ctx, true); }
+
+// ---------------------------------------------------------------------------------------------
+// FUNCTION
+// ---------------------------------------------------------------------------------------------
+
+// FUNCTION LOAD [REPLACE] code -> bulk: the library name
+void CmdFunctionLoad(CmdArgList args, CommandContext& ctx) {
+  bool replace = false;
+  for (size_t i = 2; i + 1 < args.size(); ++i) {
+    if (!EqualsIgnoreCase(args[i], "replace"))
+      return ctx.SendError("ERR Unknown option given: " + std::string(args[i]));
+    replace = true;
+  }
+  std::string err;
+  std::string name = ctx.server.scripts().FunctionLoad(args.back(), replace, &err);
+  if (name.empty()) return ctx.SendError(err);
+  ctx.rb.SendBulk(name);
+}
+
+// FUNCTION DELETE library -> OK
+void CmdFunctionDelete(CmdArgList args, CommandContext& ctx) {
+  if (!ctx.server.scripts().FunctionDelete(args[2])) return ctx.SendError("ERR Library not found");
+  ctx.rb.SendOk();
+}
+
+// FUNCTION FLUSH [ASYNC|SYNC] -> OK (both modes flush at once)
+void CmdFunctionFlush(CmdArgList args, CommandContext& ctx) {
+  if (args.size() > 3) return ctx.SendError(errors::UnknownSubcommand("FUNCTION", args[1]));
+  if (args.size() == 3 && !EqualsIgnoreCase(args[2], "sync") && !EqualsIgnoreCase(args[2], "async"))
+    return ctx.SendError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
+  ctx.server.scripts().FunctionFlush();
+  ctx.rb.SendOk();
+}
+
+// FUNCTION LIST [LIBRARYNAME pattern] [WITHCODE] -> array of library maps (name, engine,
+// functions: name, description, flags; library_code with WITHCODE)
+void CmdFunctionList(CmdArgList args, CommandContext& ctx) {
+  bool with_code = false;
+  std::optional<std::string_view> pattern;
+  for (size_t i = 2; i < args.size(); ++i) {
+    if (!with_code && EqualsIgnoreCase(args[i], "withcode")) {
+      with_code = true;
+      continue;
+    }
+    if (!pattern && EqualsIgnoreCase(args[i], "libraryname")) {
+      if (i + 1 >= args.size()) return ctx.SendError("ERR library name argument was not given");
+      pattern = args[++i];
+      continue;
+    }
+    return ctx.SendError("ERR Unknown argument " + std::string(args[i]));
+  }
+  static constexpr std::pair<uint32_t, std::string_view> kFlagNames[] = {
+      {script::SF::kNoWrites, "no-writes"},
+      {script::SF::kAllowOom, "allow-oom"},
+      {script::SF::kAllowStale, "allow-stale"},
+      {script::SF::kNoCluster, "no-cluster"},
+      {script::SF::kAllowCrossSlot, "allow-cross-slot-keys"}};
+  auto libs = ctx.server.scripts().FunctionList(pattern);
+  protocol::ReplyBuilder& rb = ctx.rb;
+  rb.StartArray(libs.size());
+  for (const auto& lib : libs) {
+    rb.StartMap(with_code ? 4 : 3);
+    rb.SendBulk("library_name");
+    rb.SendBulk(lib.name);
+    rb.SendBulk("engine");
+    rb.SendBulk("LUA");
+    rb.SendBulk("functions");
+    rb.StartArray(lib.functions.size());
+    for (const auto& fn : lib.functions) {
+      rb.StartMap(3);
+      rb.SendBulk("name");
+      rb.SendBulk(fn.name);
+      rb.SendBulk("description");
+      if (fn.description)
+        rb.SendBulk(*fn.description);
+      else
+        rb.SendNull();
+      rb.SendBulk("flags");
+      size_t n = 0;
+      for (auto& [bit, flag] : kFlagNames) n += (fn.flags & bit) ? 1 : 0;
+      rb.StartSet(n);
+      for (auto& [bit, flag] : kFlagNames)
+        if (fn.flags & bit) rb.SendSimple(flag);
+    }
+    if (with_code) {
+      rb.SendBulk("library_code");
+      rb.SendBulk(lib.code);
+    }
+  }
+}
+
+// FUNCTION DUMP -> bulk: Redis's payload (FUNCTION2 opcode + code per library, RDB version,
+// CRC64)
+void CmdFunctionDump(CmdArgList args, CommandContext& ctx) {
+  std::string payload;
+  for (const std::string& code : ctx.server.scripts().FunctionCodes()) {
+    payload.push_back(static_cast<char>(persist::kOpFunction2));
+    persist::AppendString(&payload, code);
+  }
+  persist::AppendDumpFooter(&payload);
+  ctx.rb.SendBulk(payload);
+}
+
+// FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE] -> OK
+void CmdFunctionRestore(CmdArgList args, CommandContext& ctx) {
+  if (args.size() > 4) {
+    return ctx.SendError(
+        "ERR unknown subcommand or wrong number of arguments for 'RESTORE'. Try FUNCTION HELP.");
+  }
+  using Policy = script::ScriptEngine::RestorePolicy;
+  Policy policy = Policy::kAppend;
+  if (args.size() == 4) {
+    if (EqualsIgnoreCase(args[3], "append"))
+      policy = Policy::kAppend;
+    else if (EqualsIgnoreCase(args[3], "replace"))
+      policy = Policy::kReplace;
+    else if (EqualsIgnoreCase(args[3], "flush"))
+      policy = Policy::kFlush;
+    else
+      return ctx.SendError(
+          "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
+  }
+  std::string_view body;
+  if (!persist::VerifyDumpPayload(args[2], &body))
+    return ctx.SendError("ERR DUMP payload version or checksum are wrong");
+  std::vector<std::string> codes;
+  size_t pos = 0;
+  while (pos < body.size()) {
+    uint8_t type = static_cast<uint8_t>(body[pos++]);
+    if (type == persist::kOpFunctionPreGa)
+      return ctx.SendError("ERR Pre-GA function format not supported");
+    if (type != persist::kOpFunction2) return ctx.SendError("ERR given type is not a function");
+    std::string code;
+    if (!persist::ReadString(body, &pos, &code))
+      return ctx.SendError("ERR Failed loading library payload");
+    codes.push_back(std::move(code));
+  }
+  std::string err;
+  if (!ctx.server.scripts().FunctionRestore(codes, policy, &err)) return ctx.SendError(err);
+  ctx.rb.SendOk();
+}
+
+// FUNCTION STATS -> map: running_script (null or name, command, duration_ms), engines
+void CmdFunctionStats(CmdArgList args, CommandContext& ctx) {
+  std::optional<ScriptRun::Info> busy = ctx.server.script_run().Busy();
+  if (busy && busy->is_eval) return ctx.SendError(errors::kBusyScript);
+  script::ScriptEngine& scripts = ctx.server.scripts();
+  protocol::ReplyBuilder& rb = ctx.rb;
+  rb.StartMap(2);
+  rb.SendBulk("running_script");
+  if (!busy) {
+    rb.SendNull();
+  } else {
+    rb.StartMap(3);
+    rb.SendBulk("name");
+    rb.SendBulk(busy->name);
+    rb.SendBulk("command");
+    rb.StartArray(busy->command.size());
+    for (const std::string& a : busy->command) rb.SendBulk(a);
+    rb.SendBulk("duration_ms");
+    rb.SendLong(busy->duration_ms);
+  }
+  rb.SendBulk("engines");
+  rb.StartMap(1);
+  rb.SendBulk("LUA");
+  rb.StartMap(2);
+  rb.SendBulk("libraries_count");
+  rb.SendLong(static_cast<int64_t>(scripts.LibraryCount()));
+  rb.SendBulk("functions_count");
+  rb.SendLong(static_cast<int64_t>(scripts.FunctionCount()));
+}
+
+// FUNCTION KILL -> OK: the busy function stops with an error to its caller
+void CmdFunctionKill(CmdArgList args, CommandContext& ctx) { KillGeneric(ctx, false); }
+
+// FUNCTION HELP -> array of status lines
+void CmdFunctionHelp(CmdArgList args, CommandContext& ctx) {
+  SendHelp(
+      ctx.rb, "FUNCTION",
+      {
+          "LOAD [REPLACE] <FUNCTION CODE>",
+          "    Create a new library with the given library name and code.",
+          "DELETE <LIBRARY NAME>",
+          "    Delete the given library.",
+          "LIST [LIBRARYNAME PATTERN] [WITHCODE]",
+          "    Return general information on all the libraries:",
+          "    * Library name",
+          "    * The engine used to run the Library",
+          "    * Library description",
+          "    * Functions list",
+          "    * Library code (if WITHCODE is given)",
+          "    It also possible to get only function that matches a pattern using LIBRARYNAME "
+          "argument.",
+          "STATS",
+          "    Return information about the current function running:",
+          "    * Function name",
+          "    * Command used to run the function",
+          "    * Duration in MS that the function is running",
+          "    If no function is running, return nil",
+          "    In addition, returns a list of available engines.",
+          "KILL",
+          "    Kill the current running function.",
+          "FLUSH [ASYNC|SYNC]",
+          "    Delete all the libraries.",
+          "    When called without the optional mode argument, the behavior is determined by the",
+          "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+          "    * ASYNC: Asynchronously flush the libraries.",
+          "    * SYNC: Synchronously flush the libraries.",
+          "DUMP",
+          "    Return a serialized payload representing the current libraries, can be restored "
+          "using FUNCTION RESTORE command",
+          "RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]",
+          "    Restore the libraries represented by the given payload, it is possible to give a "
+          "restore policy to",
+          "    control how to handle existing libraries (default APPEND):",
+          "    * FLUSH: delete all existing libraries.",
+          "    * APPEND: appends the restored libraries to the existing libraries. On collision, "
+          "abort.",
+          "    * REPLACE: appends the restored libraries to the existing libraries, On collision, "
+          "replace the old",
+          "      libraries with the new libraries (notice that even on this option there is a "
+          "chance of failure",
+          "      in case of functions name collision with another library).",
+      });
 }
 
 }  // namespace
@@ -252,10 +526,9 @@ void CmdScriptHelp(CmdArgList args, CommandContext& ctx) {
 void RegisterScriptingFamily(CommandRegistry& r) {
   constexpr uint32_t kEvalFlags =
       CO::kNoScript | CO::kStale | CO::kSkipMonitor | CO::kNoMandatoryKeys | CO::kGlobal;
-  constexpr std::string_view kComplexity = "Depends on the script that is executed.";
-  auto eval = [&r, kComplexity](std::string_view name, uint32_t flags, std::string_view since,
-                                std::string_view summary, CommandHandler handler, KeySpec key_spec,
-                                std::string_view args) {
+  auto eval = [&r](std::string_view name, uint32_t flags, std::string_view since,
+                   std::string_view summary, CommandHandler handler, KeySpec key_spec,
+                   std::string_view args, std::string_view complexity = kComplexity) {
     r.Add({.name = std::string(name),
            .arity = -3,
            .flags = flags,
@@ -263,7 +536,7 @@ void RegisterScriptingFamily(CommandRegistry& r) {
            .group = "scripting",
            .since = since,
            .summary = summary,
-           .complexity = kComplexity,
+           .complexity = complexity,
            .handler = handler,
            .keys_fn = EvalKeys})
         .KeySpecs({key_spec})
@@ -324,6 +597,15 @@ void RegisterScriptingFamily(CommandRegistry& r) {
                       .handler = CmdScriptLoad})
       .Tips({"request_policy:all_nodes", "response_policy:all_succeeded"})
       .Args("script/string");
+  r.AddSub("script", {.name = "kill",
+                      .arity = 2,
+                      .flags = CO::kNoScript | CO::kAllowBusy,
+                      .acl = ACL::kScripting,
+                      .since = "2.6.0",
+                      .summary = "Kill the script currently in execution.",
+                      .complexity = "O(1)",
+                      .handler = CmdScriptKill})
+      .Tips({"request_policy:all_shards", "response_policy:one_succeeded"});
   r.AddSub("script", {.name = "help",
                       .arity = 2,
                       .flags = CO::kLoading | CO::kStale,
@@ -332,6 +614,112 @@ void RegisterScriptingFamily(CommandRegistry& r) {
                       .summary = "Show helpful text about the different subcommands",
                       .complexity = "O(1)",
                       .handler = CmdScriptHelp});
+
+  // ---- functions ----
+  const KeySpec kFcallRw = KS::Index(2).Keynum(0, 1, 1).RW().Access().Update().Notes(
+      "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE");
+  const KeySpec kFcallRo = KS::Index(2).Keynum(0, 1, 1).RO().Access().Notes(
+      "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS");
+  constexpr std::string_view kFcallComplexity = "Depends on the function that is executed.";
+  eval("fcall", kEvalFlags, "7.0.0", "Invoke a function", CmdFcall, kFcallRw,
+       "function/string numkeys/integer key/key#0?* arg/string?*", kFcallComplexity);
+  eval("fcall_ro", kEvalFlags | CO::kReadOnly, "7.0.0", "Invoke a read-only function", CmdFcallRo,
+       kFcallRo, "function/string numkeys/integer key/key#0?* arg/string?*", kFcallComplexity);
+
+  r.Add({.name = "function",
+         .arity = -2,
+         .group = "scripting",
+         .since = "7.0.0",
+         .summary = "A container for function commands",
+         .complexity = "Depends on subcommand."});
+  r.AddSub("function", {.name = "load",
+                        .arity = -3,
+                        .flags = CO::kWrite | CO::kDenyOom | CO::kNoScript,
+                        .acl = ACL::kScripting,
+                        .since = "7.0.0",
+                        .summary = "Create a function with the given arguments (name, code, "
+                                   "description)",
+                        .complexity = "O(1) (considering compilation time is redundant)",
+                        .handler = CmdFunctionLoad})
+      .Tips({"request_policy:all_shards", "response_policy:all_succeeded"})
+      .Args("replace/pure-token=REPLACE? function-code/string");
+  r.AddSub("function", {.name = "delete",
+                        .arity = 3,
+                        .flags = CO::kWrite | CO::kNoScript,
+                        .acl = ACL::kScripting,
+                        .since = "7.0.0",
+                        .summary = "Delete a function by name",
+                        .complexity = "O(1)",
+                        .handler = CmdFunctionDelete})
+      .Tips({"request_policy:all_shards", "response_policy:all_succeeded"})
+      .Args("library-name/string");
+  r.AddSub("function", {.name = "flush",
+                        .arity = -2,
+                        .flags = CO::kWrite | CO::kNoScript,
+                        .acl = ACL::kScripting,
+                        .since = "7.0.0",
+                        .summary = "Deleting all functions",
+                        .complexity = "O(N) where N is the number of functions deleted",
+                        .handler = CmdFunctionFlush})
+      .Tips({"request_policy:all_shards", "response_policy:all_succeeded"})
+      .Args("async/oneof?[async/pure-token=ASYNC sync/pure-token=SYNC]");
+  r.AddSub("function", {.name = "list",
+                        .arity = -2,
+                        .flags = CO::kNoScript,
+                        .acl = ACL::kScripting,
+                        .since = "7.0.0",
+                        .summary = "List information about all the functions",
+                        .complexity = "O(N) where N is the number of functions",
+                        .handler = CmdFunctionList})
+      .Tips({"nondeterministic_output_order"})
+      .Args("library-name-pattern/string=LIBRARYNAME? withcode/pure-token=WITHCODE?");
+  r.AddSub("function", {.name = "dump",
+                        .arity = 2,
+                        .flags = CO::kNoScript,
+                        .acl = ACL::kScripting,
+                        .since = "7.0.0",
+                        .summary = "Dump all functions into a serialized binary payload",
+                        .complexity = "O(N) where N is the number of functions",
+                        .handler = CmdFunctionDump});
+  r.AddSub("function", {.name = "restore",
+                        .arity = -3,
+                        .flags = CO::kWrite | CO::kDenyOom | CO::kNoScript,
+                        .acl = ACL::kScripting,
+                        .since = "7.0.0",
+                        .summary = "Restore all the functions on the given payload",
+                        .complexity = "O(N) where N is the number of functions on the payload",
+                        .handler = CmdFunctionRestore})
+      .Tips({"request_policy:all_shards", "response_policy:all_succeeded"})
+      .Args(
+          "serialized-value/string policy/oneof?[flush/pure-token=FLUSH "
+          "append/pure-token=APPEND replace/pure-token=REPLACE]");
+  r.AddSub("function", {.name = "stats",
+                        .arity = 2,
+                        .flags = CO::kNoScript | CO::kAllowBusy,
+                        .acl = ACL::kScripting,
+                        .since = "7.0.0",
+                        .summary = "Return information about the function currently running "
+                                   "(name, description, duration)",
+                        .complexity = "O(1)",
+                        .handler = CmdFunctionStats})
+      .Tips({"nondeterministic_output", "request_policy:all_shards", "response_policy:special"});
+  r.AddSub("function", {.name = "kill",
+                        .arity = 2,
+                        .flags = CO::kNoScript | CO::kAllowBusy,
+                        .acl = ACL::kScripting,
+                        .since = "7.0.0",
+                        .summary = "Kill the function currently in execution.",
+                        .complexity = "O(1)",
+                        .handler = CmdFunctionKill})
+      .Tips({"request_policy:all_shards", "response_policy:one_succeeded"});
+  r.AddSub("function", {.name = "help",
+                        .arity = 2,
+                        .flags = CO::kLoading | CO::kStale,
+                        .acl = ACL::kScripting,
+                        .since = "7.0.0",
+                        .summary = "Show helpful text about the different subcommands",
+                        .complexity = "O(1)",
+                        .handler = CmdFunctionHelp});
 }
 
 }  // namespace fincache

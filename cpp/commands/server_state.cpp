@@ -3,6 +3,7 @@
 #include <random>
 
 #include "commands/persistence.h"
+#include "script/script_engine.h"
 
 namespace fincache {
 
@@ -27,6 +28,9 @@ ServerState::ServerState(std::unique_ptr<Config> config, EngineOptions engine_op
   config_->AddListener("notify-keyspace-events", [this](const std::string&) {
     engine_->pubsub().set_notify_flags(config_->notify_keyspace_flags.load());
   });
+  config_->AddListener("busy-reply-threshold", [this](const std::string& v) {
+    script_run_.busy_threshold_ms.store(std::stoll(v), std::memory_order_relaxed);
+  });
   RegisterAllFamilies(registry_);
   // Pre-create stats for every command so StatsFor is lock-free on the hot path.
   for (auto& [name, spec] : registry_.all()) {
@@ -37,6 +41,11 @@ ServerState::ServerState(std::unique_ptr<Config> config, EngineOptions engine_op
 }
 
 ServerState::~ServerState() = default;
+
+script::ScriptEngine& ServerState::scripts() {
+  std::call_once(scripts_once_, [this] { scripts_ = std::make_unique<script::ScriptEngine>(); });
+  return *scripts_;
+}
 
 CommandStats& ServerState::StatsFor(const CommandSpec* spec) {
   // The map is never modified after construction: lookups need no lock.

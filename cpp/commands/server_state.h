@@ -12,12 +12,16 @@
 
 #include "commands/command_registry.h"
 #include "commands/config.h"
+#include "commands/script_run.h"
 #include "commands/session.h"
 #include "engine/engine.h"
 
 namespace fincache {
 
 class Persistence;
+namespace script {
+class ScriptEngine;
+}
 
 struct CommandStats {
   std::atomic<uint64_t> calls{0};
@@ -38,6 +42,11 @@ class ServerState {
   ClientRegistry& clients() { return clients_; }
   // RDB snapshots: SAVE, BGSAVE, save points, loading at start (commands/persistence.h).
   Persistence& persistence() { return *persistence_; }
+  // The Lua script engine (EVAL scripts and FUNCTION libraries), created on first use and
+  // destroyed with this state.
+  script::ScriptEngine& scripts();
+  // The script running now, for SCRIPT/FUNCTION KILL, FUNCTION STATS and BUSY replies.
+  ScriptRun& script_run() { return script_run_; }
 
   CommandStats& StatsFor(const CommandSpec* spec);
   // Calls fn(full_name, stats) for every command with at least one call or rejection.
@@ -77,6 +86,9 @@ class ServerState {
   CommandRegistry registry_;
   ClientRegistry clients_;
   std::unique_ptr<Persistence> persistence_;
+  std::once_flag scripts_once_;
+  std::unique_ptr<script::ScriptEngine> scripts_;
+  ScriptRun script_run_;
   int64_t start_time_ms_;
   std::string run_id_;
   mutable std::mutex stats_mu_;

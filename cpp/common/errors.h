@@ -32,6 +32,11 @@ inline constexpr std::string_view kAuthNotSet =
 inline constexpr std::string_view kOom = "OOM command not allowed when used memory > 'maxmemory'.";
 inline constexpr std::string_view kBusyKey = "BUSYKEY Target key name already exists.";
 inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
+// While a script runs past busy-reply-threshold (EVAL / FCALL flavours).
+inline constexpr std::string_view kBusyScript =
+    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+inline constexpr std::string_view kBusyFunction =
+    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
 inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float or out of range";
 inline constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
 inline constexpr std::string_view kUnblockedByClientUnblock =
@@ -171,7 +176,8 @@ inline constexpr std::string_view kHllCorrupt = "INVALIDOBJ Corrupted HLL object
 
 // Geo family.
 // printf format of extractLongLatOrReply's error (longitude, latitude with "%f").
-inline constexpr std::string_view kGeoInvalidLonLatFmt = "ERR invalid longitude,latitude pair %f,%f";
+inline constexpr std::string_view kGeoInvalidLonLatFmt =
+    "ERR invalid longitude,latitude pair %f,%f";
 inline constexpr std::string_view kGeoUnsupportedUnit =
     "ERR unsupported unit provided. please use M, KM, FT, MI";
 inline constexpr std::string_view kGeoMemberNotFound = "ERR could not decode requested zset member";
@@ -181,7 +187,8 @@ inline constexpr std::string_view kGeoNeedNumericHeight = "ERR need numeric heig
 inline constexpr std::string_view kGeoRadiusNegative = "ERR radius cannot be negative";
 inline constexpr std::string_view kGeoBoxNegative = "ERR height or width cannot be negative";
 inline constexpr std::string_view kGeoCountNotPositive = "ERR COUNT must be > 0";
-inline constexpr std::string_view kGeoAnyNeedsCount = "ERR the ANY argument requires COUNT argument";
+inline constexpr std::string_view kGeoAnyNeedsCount =
+    "ERR the ANY argument requires COUNT argument";
 inline constexpr std::string_view kGeoSearchStoreWithOptions =
     "ERR GEOSEARCHSTORE is not compatible with WITHDIST, WITHHASH and WITHCOORD options";
 inline constexpr std::string_view kGeoRadiusStoreWithOptions =

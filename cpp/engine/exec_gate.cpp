@@ -1,5 +1,7 @@
 #include "engine/exec_gate.h"
 
+#include <chrono>
+
 namespace fincache {
 namespace {
 thread_local const ExecGate* tl_exclusive_gate = nullptr;
@@ -14,24 +16,67 @@ int ExecGate::ThreadSlot() {
 
 bool ExecGate::HeldExclusiveByMe() const { return tl_exclusive_gate == this; }
 
-ExecGate::Shared::Shared(ExecGate& g) : gate_(&g) {
+bool ExecGate::Lock(std::mutex& m, bool yield_to_busy) {
+  if (m.try_lock()) return true;
+  if (!yield_to_busy) {
+    m.lock();
+    return true;
+  }
+  waiters_.fetch_add(1, std::memory_order_seq_cst);
+  std::unique_lock lk(wait_mu_);
+  bool got = false;
+  while (true) {
+    if (m.try_lock()) {
+      got = true;
+      break;
+    }
+    if (busy_.load(std::memory_order_acquire) != 0) break;
+    // Releases and SetBusy notify under wait_mu_, so no wakeup is lost; the timeout only
+    // covers a holder sharing this slot that released between try_lock and wait.
+    wait_cv_.wait_for(lk, std::chrono::milliseconds(20));
+  }
+  waiters_.fetch_sub(1, std::memory_order_seq_cst);
+  return got;
+}
+
+void ExecGate::Wake() {
+  { std::lock_guard lk(wait_mu_); }
+  wait_cv_.notify_all();
+}
+
+void ExecGate::SetBusy(int reason) {
+  busy_.store(reason, std::memory_order_release);
+  if (reason != 0) Wake();
+}
+
+ExecGate::Shared::Shared(ExecGate& g, bool yield_to_busy) : gate_(&g) {
   if (tl_exclusive_gate == gate_ || tl_shared_gate == gate_) return;  // re-entrant
-  slot_ = ThreadSlot();
-  gate_->slots_[slot_].mu.lock();
+  int slot = ThreadSlot();
+  if (!gate_->Lock(gate_->slots_[slot].mu, yield_to_busy)) {
+    acquired_ = false;
+    return;
+  }
+  slot_ = slot;
   tl_shared_gate = gate_;
 }
 
 ExecGate::Shared::~Shared() {
   if (slot_ < 0) return;
   tl_shared_gate = nullptr;
-  gate_->slots_[slot_].mu.unlock();
+  gate_->Unlock(gate_->slots_[slot_].mu);
 }
 
-ExecGate::Exclusive::Exclusive(ExecGate& g) : gate_(&g) {
+ExecGate::Exclusive::Exclusive(ExecGate& g, bool yield_to_busy) : gate_(&g) {
   if (tl_exclusive_gate == gate_) return;  // re-entrant
   // A thread holding a shared token must not upgrade: that would deadlock against itself.
   // Callers take Exclusive instead of Shared, never inside it.
-  for (auto& s : gate_->slots_) s.mu.lock();
+  for (int i = 0; i < kSlots; ++i) {
+    if (!gate_->Lock(gate_->slots_[i].mu, yield_to_busy)) {
+      for (int j = i - 1; j >= 0; --j) gate_->Unlock(gate_->slots_[j].mu);
+      acquired_ = false;
+      return;
+    }
+  }
   tl_exclusive_gate = gate_;
   locked_ = true;
 }
@@ -40,6 +85,7 @@ ExecGate::Exclusive::~Exclusive() {
   if (!locked_) return;
   tl_exclusive_gate = nullptr;
   for (auto it = gate_->slots_.rbegin(); it != gate_->slots_.rend(); ++it) it->mu.unlock();
+  if (gate_->waiters_.load(std::memory_order_seq_cst) != 0) gate_->Wake();
 }
 
 }  // namespace fincache

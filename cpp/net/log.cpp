@@ -10,6 +10,8 @@
 #include <ctime>
 #include <mutex>
 
+#include "common/log_hook.h"
+
 namespace fincache::net {
 
 namespace {
@@ -17,6 +19,14 @@ namespace {
 std::atomic<int> g_level{static_cast<int>(LogLevel::kNotice)};
 std::mutex g_file_mu;
 int g_fd = -1;  // -1: stderr
+
+// Layers below net (commands, scripts: redis.log) log through common/log_hook.h.
+[[maybe_unused]] const bool g_hook_installed = [] {
+  SetLogHook([](LogSeverity level, std::string_view message) {
+    Log(static_cast<LogLevel>(level), message);
+  });
+  return true;
+}();
 
 }  // namespace
 

@@ -10,6 +10,7 @@ int luaopen_bit(lua_State* L);
 }
 
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -17,19 +18,12 @@ int luaopen_bit(lua_State* L);
 #include "script/lua_cmsgpack.h"
 #include "script/lua_convert.h"
 #include "script/lua_struct.h"
+#include "script/script_internal.h"
 #include "script/sha1.h"
 
 namespace fincache::script {
 
-namespace {
-
-// Registry keys.
-constexpr const char* kEngineKey = "__fincache_engine";      // lightuserdata ScriptEngine*
-constexpr const char* kGlobalsKey = "__fincache_globals";    // the real globals table
-constexpr const char* kReadonlyKey = "__fincache_readonly";  // proxy -> real table (weak keys)
-constexpr const char* kErrHandlerKey = "__redis__err__handler";
-
-constexpr const char* kReadonlyError = "Attempt to modify a readonly table";
+namespace internal {
 
 ScriptEngine& EngineOf(lua_State* L) {
   lua_getfield(L, LUA_REGISTRYINDEX, kEngineKey);
@@ -58,6 +52,12 @@ void PushErrorTable(lua_State* L, std::string_view text) {
   lua_rawset(L, -3);
 }
 
+}  // namespace internal
+
+namespace {
+
+using namespace internal;  // NOLINT
+
 // ---------------------------------------------------------------------------------------------
 // Read-only tables. Lua 5.1 has no read-only flag (Redis patches its Lua for it), so a protected
 // table is an empty proxy whose metatable reads from the real table and refuses writes; rawset,
@@ -80,6 +80,10 @@ bool PushRealTable(lua_State* L, int idx) {
   }
   return true;
 }
+
+}  // namespace
+
+namespace internal {
 
 // Replaces the table on the stack top with a read-only proxy of it. `index` is the proxy's
 // __index (pushed by the caller below the table when custom_index, else the table itself).
@@ -120,6 +124,10 @@ void MakeReadonly(lua_State* L, bool custom_index) {
   lua_replace(L, custom_index ? real - 1 : real);
   if (custom_index) lua_settop(L, real - 1);
 }
+
+}  // namespace internal
+
+namespace {
 
 int SafeRawset(lua_State* L) {
   if (PushRealTable(L, 1)) {
@@ -179,6 +187,20 @@ int GlobalIndex(lua_State* L) {
   // upvalue 1: the real globals table; args: proxy, name
   lua_pushvalue(L, 2);
   lua_rawget(L, lua_upvalueindex(1));
+  if (!lua_isnil(L, -1)) return 1;
+  if (!lua_isstring(L, 2))
+    return luaL_error(L, "Second argument to luaProtectedTableError must be a string or number");
+  return luaL_error(L, "Script attempted to access nonexistent global variable '%s'",
+                    lua_tostring(L, 2));
+}
+
+// __index of the functions state's globals proxy: names resolve in registry[kApiKey], the real
+// globals at run time and the load API ({redis = register_function, log...}) while FUNCTION
+// LOAD runs the library code, as Redis swaps the globals' __index around a load.
+int FunctionGlobalIndex(lua_State* L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, kApiKey);
+  lua_pushvalue(L, 2);
+  lua_rawget(L, -2);
   if (!lua_isnil(L, -1)) return 1;
   if (!lua_isstring(L, 2))
     return luaL_error(L, "Second argument to luaProtectedTableError must be a string or number");
@@ -435,6 +457,10 @@ int RedisAclCheckCmd(lua_State* L) {
   return 1;
 }
 
+}  // namespace
+
+namespace internal {
+
 void SetField(lua_State* L, const char* name, lua_CFunction fn) {
   lua_pushstring(L, name);
   lua_pushcfunction(L, fn);
@@ -446,6 +472,35 @@ void SetField(lua_State* L, const char* name, lua_Number v) {
   lua_pushnumber(L, v);
   lua_rawset(L, -3);
 }
+
+int RedisLogFn(lua_State* L) { return RedisLog(L); }
+
+void CountHook(lua_State* L, lua_Debug* ar) {
+  ScriptEngine& engine = EngineOf(L);
+  if (ScriptEngine::Loading* loading = engine.loading()) {
+    if (loading->deadline_us && NowUs() > loading->deadline_us) {
+      PushErrorTable(L, "FUNCTION LOAD timeout");
+      lua_error(L);
+    }
+    return;
+  }
+  ScriptHost* host = engine.current().host;
+  if (!host || !host->Tick()) return;
+  // From now on the hook fires on every line, so a pcall can't catch the error and go on.
+  lua_sethook(L, CountHook, LUA_MASKLINE, 0);
+  PushErrorTable(L, "Script killed by user with SCRIPT KILL...");
+  lua_error(L);
+}
+
+int64_t NowUs() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace internal
+
+namespace {
 
 // The error handler every script runs under (Redis 7.0's): turns any error into a table with
 // err, and adds the source and line of the script code that raised it.
@@ -539,19 +594,29 @@ bool ParseShebang(std::string_view body, uint32_t* flags, size_t* shebang_len, s
 // ScriptEngine
 // ---------------------------------------------------------------------------------------------
 
-ScriptEngine::ScriptEngine() : rand_state_(kRandDefault) { InitState(); }
+ScriptEngine::ScriptEngine() : rand_state_(kRandDefault) {
+  InitState();
+  FL_ = NewState(this, true);
+}
 
-ScriptEngine::~ScriptEngine() { CloseState(); }
+ScriptEngine::~ScriptEngine() {
+  CloseState();
+  if (FL_) lua_close(FL_);
+}
 
 void ScriptEngine::CloseState() {
   if (L_) lua_close(L_);
   L_ = nullptr;
 }
 
-void ScriptEngine::InitState() {
+void ScriptEngine::InitState() { L_ = NewState(this, false); }
+
+// A sandboxed Lua state as Redis 7.0.15 sets one up. The functions state differs: no KEYS/ARGV
+// globals, and global names resolve through registry[kApiKey] (see FunctionGlobalIndex), with
+// the load API ({redis = register_function, log, LOG_*, REDIS_VERSION*}) in the registry.
+lua_State* ScriptEngine::NewState(ScriptEngine* owner, bool functions) {
   lua_State* L = luaL_newstate();
-  L_ = L;
-  lua_pushlightuserdata(L, this);
+  lua_pushlightuserdata(L, owner);
   lua_setfield(L, LUA_REGISTRYINDEX, kEngineKey);
   // proxy -> real table, weak keys
   lua_newtable(L);
@@ -644,10 +709,12 @@ void ScriptEngine::InitState() {
   lua_setglobal(L, "next");
   lua_pushcclosure(L, SafePairs, 1);
   lua_setglobal(L, "pairs");
-  lua_newtable(L);
-  lua_setglobal(L, "KEYS");
-  lua_newtable(L);
-  lua_setglobal(L, "ARGV");
+  if (!functions) {
+    lua_newtable(L);
+    lua_setglobal(L, "KEYS");
+    lua_newtable(L);
+    lua_setglobal(L, "ARGV");
+  }
 
   // Library tables become read-only proxies.
   for (const char* name :
@@ -674,13 +741,40 @@ void ScriptEngine::InitState() {
   // __index raises for nonexistent names.
   lua_pushvalue(L, LUA_GLOBALSINDEX);
   lua_setfield(L, LUA_REGISTRYINDEX, kGlobalsKey);
-  lua_pushvalue(L, LUA_GLOBALSINDEX);
-  lua_pushcclosure(L, GlobalIndex, 1);
+  if (functions) {
+    // The load API: a globals table holding only a read-only `redis` whose unknown names raise.
+    lua_newtable(L);  // load globals
+    lua_pushstring(L, "redis");
+    lua_newtable(L);  // its redis table
+    SetField(L, "register_function", RegisterFunction);
+    SetField(L, "log", RedisLog);
+    SetField(L, "LOG_DEBUG", 0.0);
+    SetField(L, "LOG_VERBOSE", 1);
+    SetField(L, "LOG_NOTICE", 2);
+    SetField(L, "LOG_WARNING", 3);
+    lua_pushstring(L, "REDIS_VERSION");
+    lua_pushstring(L, "7.0.15");
+    lua_rawset(L, -3);
+    SetField(L, "REDIS_VERSION_NUM", 0x0007000f);
+    lua_pushvalue(L, -1);
+    lua_pushcclosure(L, LoadApiIndex, 1);
+    lua_insert(L, -2);
+    MakeReadonly(L, true);
+    lua_rawset(L, -3);
+    lua_setfield(L, LUA_REGISTRYINDEX, kLoadApiKey);
+    lua_pushvalue(L, LUA_GLOBALSINDEX);
+    lua_setfield(L, LUA_REGISTRYINDEX, kApiKey);
+    lua_pushcfunction(L, FunctionGlobalIndex);
+  } else {
+    lua_pushvalue(L, LUA_GLOBALSINDEX);
+    lua_pushcclosure(L, GlobalIndex, 1);
+  }
   lua_pushvalue(L, LUA_GLOBALSINDEX);
   MakeReadonly(L, true);  // stack: proxy
   lua_pushvalue(L, -1);
   lua_setfield(L, LUA_GLOBALSINDEX, "_G");
   lua_replace(L, LUA_GLOBALSINDEX);
+  return L;
 }
 
 bool ScriptEngine::Compile(const std::string& sha, std::string_view body, size_t shebang_len,
@@ -768,7 +862,16 @@ void ScriptEngine::Run(std::string_view sha_in, const RunArgs& run, ScriptHost& 
   if (current_.read_only) host.SetReadOnly();
   lua_getfield(L, LUA_REGISTRYINDEX, kErrHandlerKey);
   lua_getfield(L, LUA_REGISTRYINDEX, ("f_" + sha).c_str());
-  int rc = lua_pcall(L, 0, 1, -2);
+  RunLoaded(L, 0, sha, out);
+  lua_settop(L, base);
+  current_ = Current{};
+}
+
+void ScriptEngine::RunLoaded(lua_State* L, int nargs, std::string_view name,
+                             protocol::ReplyBuilder& out) {
+  lua_sethook(L, CountHook, LUA_MASKCOUNT, kHookInstructions);
+  int rc = lua_pcall(L, nargs, 1, -2 - nargs);
+  lua_sethook(L, nullptr, 0, 0);
   if (rc == 0) {
     LuaToReply(L, current_.resp, out);
   } else if (lua_type(L, -1) == LUA_TTABLE) {
@@ -793,15 +896,14 @@ void ScriptEngine::Run(std::string_view sha_in, const RunArgs& run, ScriptHost& 
     }
     lua_pop(L, 1);
     if (!has_msg) msg = "ERR unknown error";
-    if (has_source && has_line) msg += " script: " + sha + ", on " + source + ":" + line + ".";
+    if (has_source && has_line)
+      msg += " script: " + std::string(name) + ", on " + source + ":" + line + ".";
     out.SendError(NoNewlines(msg));
   } else {
     const char* m = lua_tostring(L, -1);
-    out.SendError(NoNewlines("ERR Error running script " + sha + ", " +
+    out.SendError(NoNewlines("ERR Error running script " + std::string(name) + ", " +
                              std::string(m ? m : "execution failure")));
   }
-  lua_settop(L, base);
-  current_ = Current{};
 }
 
 }  // namespace fincache::script

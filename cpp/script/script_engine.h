@@ -1,8 +1,11 @@
-// ScriptEngine: Lua scripting as Redis 7.0 does it (EVAL/EVALSHA/SCRIPT), on Lua 5.1.
+// ScriptEngine: Lua scripting as Redis 7.0 does it (EVAL/EVALSHA/SCRIPT and FUNCTION/FCALL),
+// on Lua 5.1.
 //
-// One Lua state per server, guarded by mu_. The command layer runs scripts holding the exclusive
-// ExecGate side, so a script is atomic with respect to every other client and thread, whatever
-// keys it touches. The script layer knows nothing of commands: `redis.call` goes through a
+// Two Lua states per server, both guarded by mu_: one for EVAL scripts (script cache by sha),
+// one for function libraries (FUNCTION LOAD; script_functions.cpp), as Redis keeps them apart
+// (SCRIPT FLUSH and FUNCTION FLUSH don't touch each other). The command layer runs scripts holding
+// the exclusive ExecGate side, so a script is atomic with respect to every other client and thread,
+// whatever keys it touches. The script layer knows nothing of commands: `redis.call` goes through a
 // ScriptHost, implemented by the command layer on top of the command table.
 //
 // The Lua environment follows Redis 7.0.15: the base, table, string, math, cjson, bit (Debian's
@@ -15,8 +18,11 @@
 // acl_check_cmd and the constants.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -44,7 +50,14 @@ class ScriptHost {
   virtual void SetReadOnly() = 0;
   // redis.log at a Redis log level (0 debug, 1 verbose, 2 notice, 3 warning).
   virtual void Log(int level, std::string_view message) = 0;
+  // Called from a Lua count hook every kHookInstructions while the script runs: true asks the
+  // script to stop (SCRIPT KILL / FUNCTION KILL); it then fails with Redis's "Script killed by
+  // user with SCRIPT KILL..." error, which pcall can't swallow.
+  virtual bool Tick() = 0;
 };
+
+// Lua instructions between two ScriptHost::Tick calls (Redis's luaMaskCountHook period).
+inline constexpr int kHookInstructions = 100000;
 
 // Script flags from a "#!lua flags=..." shebang (Redis 7.0's scripts_flags_def).
 namespace SF {
@@ -87,6 +100,43 @@ class ScriptEngine {
   // runtime error) into out. The caller holds the exclusive gate.
   void Run(std::string_view sha, const RunArgs& run, ScriptHost& host, protocol::ReplyBuilder& out);
 
+  // ---- functions (script_functions.cpp) ----
+  struct FunctionInfo {
+    std::string name;
+    std::optional<std::string> description;
+    uint32_t flags = 0;  // SF::*
+  };
+  struct LibraryInfo {
+    std::string name;
+    std::string code;
+    std::vector<FunctionInfo> functions;
+  };
+  enum class RestorePolicy { kAppend, kReplace, kFlush };
+
+  // FUNCTION LOAD [REPLACE] code: the library's name, or "" with *err (full error text).
+  std::string FunctionLoad(std::string_view code, bool replace, std::string* err);
+  // FUNCTION DELETE: false when no such library.
+  bool FunctionDelete(std::string_view library);
+  // FUNCTION FLUSH: every library goes, with a fresh Lua state.
+  void FunctionFlush();
+  // FUNCTION LIST: libraries by name, those matching the glob (case-insensitive) when given.
+  std::vector<LibraryInfo> FunctionList(const std::optional<std::string_view>& pattern);
+  // FUNCTION DUMP: every library's code, by library name (the command layer encodes them).
+  std::vector<std::string> FunctionCodes();
+  // FUNCTION RESTORE of decoded library codes: all or nothing; false with *err (full error
+  // text) when a library fails to load or conflicts under the policy.
+  bool FunctionRestore(const std::vector<std::string>& codes, RestorePolicy policy,
+                       std::string* err);
+  // Lock-free counts for FUNCTION STATS (which runs while a busy function holds mu_).
+  size_t LibraryCount() const { return library_count_.load(std::memory_order_relaxed); }
+  size_t FunctionCount() const { return function_count_.load(std::memory_order_relaxed); }
+  // FCALL: the registered name and flags of a function (names are case-insensitive).
+  bool FindFunction(std::string_view name, std::string* registered_name, uint32_t* flags);
+  // Runs a function with KEYS/ARGV as its two arguments; writes its reply or error into out
+  // ("ERR Function not found" if it went away). The caller holds the exclusive gate.
+  void CallFunction(std::string_view name, const RunArgs& run, ScriptHost& host,
+                    protocol::ReplyBuilder& out);
+
   // ---- used by the Lua C functions (script_engine.cpp) ----
   struct Current {
     ScriptHost* host = nullptr;
@@ -94,6 +144,16 @@ class ScriptEngine {
     bool read_only = false;
   };
   Current& current() { return current_; }
+  // The library being loaded (redis.register_function adds to it); null outside FUNCTION LOAD.
+  struct PendingFunction {
+    FunctionInfo info;
+    int ref;  // the callback, in the functions state's registry
+  };
+  struct Loading {
+    std::vector<PendingFunction> functions;
+    int64_t deadline_us = 0;  // 0: no timeout (FUNCTION RESTORE)
+  };
+  Loading* loading() { return loading_; }
   // Redis's redisLrand48 state (48 bits), shared by every script of this engine.
   uint64_t& rand_state() { return rand_state_; }
 
@@ -102,13 +162,43 @@ class ScriptEngine {
     std::string body;
     uint32_t flags = 0;
   };
+  struct Library {
+    std::string code;
+    std::vector<std::string> functions;  // lowercase names, registration order
+  };
+  struct Function {
+    FunctionInfo info;
+    std::string library;
+    int ref = 0;
+  };
+  // One set of libraries (Redis's functionsLibCtx): the current one, or one being restored.
+  struct Libraries {
+    std::map<std::string, Library> libs;                  // by name (case-sensitive)
+    std::unordered_map<std::string, Function> functions;  // by lowercase name
+  };
+
+  static lua_State* NewState(ScriptEngine* owner, bool functions);
   void InitState();
   void CloseState();
+  // Runs the function on the stack top (error handler below it) with nargs arguments above it,
+  // writes its reply or error ("... script: <name>, on @user_...:<line>.") into out.
+  void RunLoaded(lua_State* L, int nargs, std::string_view name, protocol::ReplyBuilder& out);
+  // Redis's functionsCreateWithLibraryCtx: compiles code and registers its library into libs.
+  bool CreateLibrary(std::string_view code, bool replace, int64_t timeout_ms, Libraries& libs,
+                     std::string* name, std::string* err);
+  void DropLibrary(Libraries& libs, const std::string& name);
+  void DropAll(Libraries& libs);
+  void UpdateCounts();
   // Compiles body into the registry under "f_<sha>"; false with err (full text) on error.
   bool Compile(const std::string& sha, std::string_view body, size_t shebang_len, std::string* err);
 
   std::mutex mu_;
-  lua_State* L_ = nullptr;
+  lua_State* L_ = nullptr;   // EVAL scripts
+  lua_State* FL_ = nullptr;  // function libraries
+  Libraries libraries_;
+  Loading* loading_ = nullptr;
+  std::atomic<size_t> library_count_{0};
+  std::atomic<size_t> function_count_{0};
   std::unordered_map<std::string, Script> scripts_;  // sha -> script
   Current current_;
   uint64_t rand_state_;
