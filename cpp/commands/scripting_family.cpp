@@ -300,6 +300,12 @@ void CmdFcallRo(CmdArgList args, CommandContext& ctx) { FcallGeneric(args, ctx, 
 // FUNCTION
 // ---------------------------------------------------------------------------------------------
 
+// Redis's addReplySubcommandSyntaxError for FUNCTION subcommands.
+std::string SubcommandSyntaxError(std::string_view sub) {
+  return "ERR unknown subcommand or wrong number of arguments for '" + std::string(sub) +
+         "'. Try FUNCTION HELP.";
+}
+
 // FUNCTION LOAD [REPLACE] code -> bulk: the library name
 void CmdFunctionLoad(CmdArgList args, CommandContext& ctx) {
   bool replace = false;
@@ -322,7 +328,7 @@ void CmdFunctionDelete(CmdArgList args, CommandContext& ctx) {
 
 // FUNCTION FLUSH [ASYNC|SYNC] -> OK (both modes flush at once)
 void CmdFunctionFlush(CmdArgList args, CommandContext& ctx) {
-  if (args.size() > 3) return ctx.SendError(errors::UnknownSubcommand("FUNCTION", args[1]));
+  if (args.size() > 3) return ctx.SendError(SubcommandSyntaxError(args[1]));
   if (args.size() == 3 && !EqualsIgnoreCase(args[2], "sync") && !EqualsIgnoreCase(args[2], "async"))
     return ctx.SendError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
   ctx.server.scripts().FunctionFlush();
@@ -400,10 +406,7 @@ void CmdFunctionDump(CmdArgList args, CommandContext& ctx) {
 
 // FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE] -> OK
 void CmdFunctionRestore(CmdArgList args, CommandContext& ctx) {
-  if (args.size() > 4) {
-    return ctx.SendError(
-        "ERR unknown subcommand or wrong number of arguments for 'RESTORE'. Try FUNCTION HELP.");
-  }
+  if (args.size() > 4) return ctx.SendError(SubcommandSyntaxError(args[1]));
   using Policy = script::ScriptEngine::RestorePolicy;
   Policy policy = Policy::kAppend;
   if (args.size() == 4) {
