@@ -384,6 +384,7 @@ def test_busy_waiter_gets_busy(server_pair):
 def test_threshold_config(diff):
     diff.run([["CONFIG", "GET", "busy-reply-threshold"], ["CONFIG", "GET", "lua-time-limit"],
               ["CONFIG", "SET", "busy-reply-threshold", "abc"],
+              ["CONFIG", "SET", "lua-time-limit", "-1"], ["CONFIG", "SET", "LUA-TIME-LIMIT", "x"],
               ["CONFIG", "SET", "busy-reply-threshold", "1234"], ["CONFIG", "GET", "lua-time-limit"],
               S(["CONFIG", "GET", "lua*"], cmp=unordered),
               ["CONFIG", "SET", "lua-time-limit", "5000"], ["CONFIG", "GET", "busy-reply-threshold"]],

@@ -49,6 +49,9 @@ class ScriptRun {
 
   // SCRIPT KILL (is_eval) / FUNCTION KILL.
   KillResult Kill(bool is_eval);
+  // Server shutdown: the running script (if any) stops at its next hook, written or not, so
+  // no network thread stays stuck in a looping script.
+  void Abort() { kill_.store(true, std::memory_order_relaxed); }
   // The busy script, if any (FUNCTION STATS): nullopt when none is busy.
   std::optional<Info> Busy() const;
 

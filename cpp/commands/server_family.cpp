@@ -63,6 +63,7 @@ void CmdConfigSet(CmdArgList args, CommandContext& ctx) {
   bool invalid = false;
   std::vector<const Config::Item*> items;
   std::vector<std::string_view> values;
+  std::vector<std::string_view> given;  // names as sent (an alias is reported as the alias)
   for (size_t i = 2; i < args.size(); i += 2) {
     const Config::Item* item = config.Find(args[i]);
     if (!item) {
@@ -87,6 +88,7 @@ void CmdConfigSet(CmdArgList args, CommandContext& ctx) {
     }
     items.push_back(item);
     values.push_back(args[i + 1]);
+    given.push_back(args[i]);
   }
   if (!invalid) {
     std::vector<std::pair<std::string, std::string>> backup;
@@ -98,7 +100,7 @@ void CmdConfigSet(CmdArgList args, CommandContext& ctx) {
         for (auto it = backup.rbegin(); it != backup.rend(); ++it)
           config.Set(it->first, it->second, /*at_startup=*/true);
         errstr = e;
-        err_arg = name;
+        err_arg = ToLower(given[i]);
         invalid = true;
         break;
       }

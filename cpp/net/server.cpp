@@ -391,6 +391,7 @@ void Server::Impl::Stop() {
   });
   for (auto& c : LiveConnections()) asio::post(c->executor(), [c] { c->Close(); });
   guards_.clear();
+  state_.script_run().Abort();  // a looping script would keep its thread forever
   {
     // Everything was asked to finish; a thread still busy after a few seconds (a stuck handler
     // cannot be interrupted, but pending operations can) gets its io_context stopped.

@@ -11,7 +11,7 @@ True
 engine in-process; ``Server`` serves a Cache's engine over RESP to any Redis client.
 """
 
-from . import _core
+from . import _core, scripts
 from ._cache import Cache, Pipeline
 from ._pubsub import PubSub
 from ._redis import Redis
@@ -40,4 +40,5 @@ __all__ = [
     "Server",
     "WatchError",
     "__version__",
+    "scripts",
 ]

@@ -1,4 +1,5 @@
 from . import _core as _core
+from . import scripts as scripts
 from ._cache import Cache as Cache
 from ._cache import Pipeline as Pipeline
 from ._pubsub import PubSub as PubSub
