@@ -331,6 +331,9 @@ BUSY_CASES = {
     "pcall_cannot_catch_kill": (
         ["EVAL", "local x = 0 while true do pcall(function() while true do x = x + 1 end end) end",
          "0"], [["SCRIPT", "KILL"]]),
+    "multi_while_busy": (["EVAL", SPIN_EVAL, "0"],
+                         [["MULTI"], ["SET", "k", "v"], ["EXEC"], ["DISCARD"], ["MULTI"],
+                          ["PING"], ["DISCARD"], ["SCRIPT", "KILL"]]),
     "hello_while_busy": (["EVAL", SPIN_EVAL, "0"],
                          [["HELLO", "3"], ["FUNCTION", "STATS"], ["SCRIPT", "KILL"]]),
 }

@@ -97,6 +97,20 @@ bool AllowedInSubscribedMode(const CommandSpec& spec) {
   return false;
 }
 
+// Redis's rejectCommand for a busy script: BUSY (EVAL or FUNCTION text), the transaction
+// flagged; EXEC itself aborts and discards it.
+void RejectBusy(const CommandSpec& spec, Session& session, Engine& engine, int reason,
+                protocol::ReplyBuilder& rb) {
+  std::string_view text = reason == kBusyFunction ? errors::kBusyFunction : errors::kBusyScript;
+  FlagTransaction(session);
+  if (session.in_multi && IsExec(spec)) {
+    DiscardTransaction(session, engine);
+    rb.SendError(ExecAbortBecause(text));
+  } else {
+    rb.SendError(text);
+  }
+}
+
 }  // namespace
 
 WatchedWrite::WatchedWrite(Engine& engine, int db, int64_t now_ms, CmdArgList args,
@@ -210,8 +224,7 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
   // transaction), as it does outside MULTI.
   if (session.in_multi && !(spec->flags & CO::kAllowBusy)) {
     if (int reason = server_.engine().gate().busy(); reason != kBusyNone) {
-      FlagTransaction(session);
-      rb.SendError(reason == kBusyFunction ? errors::kBusyFunction : errors::kBusyScript);
+      RejectBusy(*spec, session, server_.engine(), reason, rb);
       server_.CountError(rb.last_error_code());
       stats.rejected_calls.fetch_add(1, std::memory_order_relaxed);
       return;
@@ -295,14 +308,13 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
       if ((spec->flags & CO::kAllowBusy) && key_indexes.empty()) {
         spec->handler(args, ctx);
       } else {
-        rb.SendError(reason == kBusyFunction ? errors::kBusyFunction : errors::kBusyScript);
+        RejectBusy(*spec, session, server_.engine(), reason, rb);
         busy_rejected = true;
       }
       break;
     }
   }
   if (busy_rejected) {  // as Redis's rejectCommand: a rejected call, not a failed one
-    if (session.in_multi) FlagTransaction(session);
     server_.CountError(rb.last_error_code());
     stats.rejected_calls.fetch_add(1, std::memory_order_relaxed);
     return;
