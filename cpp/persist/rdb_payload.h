@@ -8,16 +8,14 @@
 #include <string>
 #include <string_view>
 
+#include "persist/crc64.h"
+
 namespace fincache::persist {
 
 inline constexpr uint16_t kRdbVersion = 10;  // Redis 7.0
 // Opcodes (fixed, append-only: they are Redis's).
 inline constexpr uint8_t kOpFunctionPreGa = 246;  // RDB_OPCODE_FUNCTION_PRE_GA (7.0 RCs)
 inline constexpr uint8_t kOpFunction2 = 245;      // RDB_OPCODE_FUNCTION2: library code
-
-// Redis's crc64 (Jones polynomial, reflected, as src/crc64.c): crc64(0, "123456789") is
-// 0xe9c6d914c4b8d9ca.
-uint64_t Crc64(uint64_t crc, const void* data, size_t len);
 
 // rdbSaveLen.
 void AppendLength(std::string* out, uint64_t len);
