@@ -1,10 +1,12 @@
 // MULTI EXEC DISCARD WATCH UNWATCH through the dispatcher with a fake clock (no active expiry),
 // and the engine's WATCH bookkeeping (engine/watch.h). Differential tests against redis-server
 // are in tests_py/test_diff_transactions.py; concurrency in tests_py/test_transactions.py.
+#include "commands/multi_family.h"
+
+#include <chrono>
 #include <thread>
 
 #include "command_test_base.h"
-#include "commands/multi_family.h"
 
 namespace fincache {
 namespace {
@@ -77,8 +79,7 @@ TEST_F(MultiFamilyTest, QueueErrorsAbortExec) {
   EXPECT_THAT(Run({"set", "a"}), ErrArg("wrong number of arguments for 'set'"));
   EXPECT_THAT(Run({"set", "b", "1"}), SimpleArg("QUEUED"));
   EXPECT_THAT(Run({"nosuch", "x"}), ErrArg("unknown command 'nosuch'"));
-  EXPECT_THAT(Run({"exec"}),
-              ErrArg("EXECABORT Transaction discarded because of previous errors."));
+  EXPECT_THAT(Run({"exec"}), ErrArg("EXECABORT Transaction discarded because of previous errors."));
   EXPECT_THAT(Run({"exists", "b"}), IntArg(0));
   EXPECT_FALSE(session_.in_multi);
   EXPECT_THAT(Run({"exec"}), ErrArg("EXEC without MULTI"));
@@ -162,6 +163,39 @@ TEST_F(MultiFamilyTest, FailedWritesDoNotTouch) {
   Other({"incr", "k"});
   Other({"lpush", "k", "a"});
   EXPECT_TRUE(ExecRuns());
+}
+
+TEST_F(MultiFamilyTest, WritesThatChangeNothingDoNotTouch) {
+  Run({"set", "k", "1"});
+  Run({"sadd", "s", "a"});
+  Run({"watch", "k", "s"});
+  Other({"set", "k", "2", "nx"});
+  Other({"setnx", "k", "2"});
+  Other({"sadd", "s", "a"});
+  Other({"srem", "s", "zz"});
+  Other({"expire", "k", "10", "xx"});
+  Other({"persist", "k"});
+  EXPECT_FALSE(session_.watch.dirty.load());
+  Other({"sadd", "s", "b"});
+  EXPECT_TRUE(session_.watch.dirty.load());
+  EXPECT_FALSE(ExecRuns());
+  // SET NX GET on a missing key answers nil but creates it: a change.
+  Run({"watch", "n"});
+  EXPECT_THAT(Other({"set", "n", "1", "nx", "get"}), NullArg());
+  EXPECT_FALSE(ExecRuns());
+}
+
+TEST_F(MultiFamilyTest, WatchManyKeysStaysLinear) {
+  std::vector<std::string> argv{"watch"};
+  for (int i = 0; i < 100000; ++i) argv.push_back("key:" + std::to_string(i));
+  argv.push_back("key:7");  // a duplicate
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_THAT(Run(argv), SimpleArg("OK"));
+  EXPECT_EQ(session_.watch.keys.size(), 100000u);
+  Other({"set", "key:99999", "x"});
+  EXPECT_FALSE(ExecRuns());
+  EXPECT_FALSE(engine().AnyWatched());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 TEST_F(MultiFamilyTest, UnwatchDiscardResetForget) {

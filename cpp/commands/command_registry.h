@@ -53,6 +53,12 @@ enum : uint32_t {
   // FinCache: runs at once inside MULTI instead of being queued (EXEC DISCARD MULTI WATCH QUIT
   // RESET, as Redis's processCommand lists them).
   kNotQueued = 1u << 25,
+  // FinCache, for WATCH: an integer reply 0 means the command changed nothing (SADD, HDEL,
+  // EXPIRE...), so its keys are not touched, as Redis signals no modification then.
+  kNoopOnZero = 1u << 26,
+  // FinCache, for WATCH: a nil reply means nothing was written to keys that held a value (SET
+  // NX/XX that did not set).
+  kNoopOnNull = 1u << 27,
 };
 }  // namespace CO
 

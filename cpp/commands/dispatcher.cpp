@@ -113,21 +113,97 @@ void RejectBusy(const CommandSpec& spec, Session& session, Engine& engine, int r
 
 }  // namespace
 
-WatchedWrite::WatchedWrite(Engine& engine, int db, int64_t now_ms, CmdArgList args,
-                           const KeyIndexes& key_indexes)
-    : engine_(engine), db_(db), now_ms_(now_ms), args_(args) {
-  if (!engine.AnyWatched()) return;
-  for (int i : key_indexes) {
-    int state = engine.WatchedKeyState(db, args[i], now_ms);
-    if (state >= 0) probed_.emplace_back(i, state == 1);
-  }
-}
+namespace {
 
-void WatchedWrite::Finish(bool failed) {
-  if (failed) return;
-  for (auto [i, held] : probed_)
-    if (held || engine_.WatchedKeyState(db_, args_[i], now_ms_) == 1)
+// Which of a write command's keys are watched (see RunWriteHandler).
+class WatchedWrite {
+ public:
+  WatchedWrite(Engine& engine, int db, int64_t now_ms, CmdArgList args,
+               const KeyIndexes& key_indexes)
+      : engine_(engine), db_(db), now_ms_(now_ms), args_(args) {
+    if (!engine.AnyWatched()) return;
+    for (int i : key_indexes) {
+      int state = engine.WatchedKeyState(db, args[i], now_ms);
+      if (state >= 0) probed_.emplace_back(i, state == 1);
+    }
+  }
+  bool active() const { return !probed_.empty(); }
+  // noop: the command says it changed nothing (keys that held a value keep it untouched).
+  void Finish(bool failed, bool noop) {
+    if (failed) return;
+    for (auto [i, held] : probed_) {
+      if (held ? noop : engine_.WatchedKeyState(db_, args_[i], now_ms_) != 1) continue;
       engine_.TouchWatchedKey(db_, args_[i]);
+    }
+  }
+
+ private:
+  Engine& engine_;
+  int db_;
+  int64_t now_ms_;
+  CmdArgList args_;
+  boost::container::small_vector<std::pair<int, bool>, 4> probed_;  // argv index, held a value
+};
+
+// Forwards a reply and notes whether it is the integer 0 or a nil (kNoopOnZero/kNoopOnNull
+// commands, only while one of their keys is watched).
+class ReplyProbe final : public protocol::ReplyBuilder {
+ public:
+  explicit ReplyProbe(protocol::ReplyBuilder& out) : out_(out) {}
+  bool zero() const { return zero_; }
+  bool null() const { return null_; }
+
+  void SendSimple(std::string_view s) override { out_.SendSimple(s); }
+  void SendLong(int64_t v) override {
+    zero_ = v == 0;
+    out_.SendLong(v);
+  }
+  void SendDouble(double v) override { out_.SendDouble(v); }
+  void SendDoubleText(double v, std::string_view text) override { out_.SendDoubleText(v, text); }
+  void SendBulk(std::string_view s) override { out_.SendBulk(s); }
+  void SendNull() override {
+    null_ = true;
+    out_.SendNull();
+  }
+  void SendNullArray() override { out_.SendNullArray(); }
+  void SendBool(bool v) override { out_.SendBool(v); }
+  void SendVerbatim(std::string_view text, std::string_view format) override {
+    out_.SendVerbatim(text, format);
+  }
+  void SendBigNumber(std::string_view digits) override { out_.SendBigNumber(digits); }
+  void StartArray(size_t n) override { out_.StartArray(n); }
+  void StartMap(size_t n) override { out_.StartMap(n); }
+  void StartSet(size_t n) override { out_.StartSet(n); }
+  void StartPush(size_t n) override { out_.StartPush(n); }
+  int resp_version() const override { return out_.resp_version(); }
+  void SetRespVersion(int v) override { out_.SetRespVersion(v); }
+
+ protected:
+  void DoSendError(std::string_view text) override { out_.SendError(text); }
+
+ private:
+  protocol::ReplyBuilder& out_;
+  bool zero_ = false;
+  bool null_ = false;
+};
+
+}  // namespace
+
+void RunWriteHandler(const CommandSpec& spec, CmdArgList args, CommandContext& ctx,
+                     const KeyIndexes& key_indexes) {
+  WatchedWrite watched(ctx.engine, ctx.session.db_index, ctx.now_ms, args, key_indexes);
+  const uint64_t errors_before = ctx.rb.error_count();
+  if (!watched.active() || !(spec.flags & (CO::kNoopOnZero | CO::kNoopOnNull))) {
+    spec.handler(args, ctx);
+    watched.Finish(ctx.rb.error_count() != errors_before, false);
+    return;
+  }
+  ReplyProbe probe(ctx.rb);
+  CommandContext probed{ctx.server, ctx.engine, ctx.session, probe, spec, ctx.now_ms};
+  spec.handler(args, probed);
+  const bool noop = ((spec.flags & CO::kNoopOnZero) && probe.zero()) ||
+                    ((spec.flags & CO::kNoopOnNull) && probe.null());
+  watched.Finish(ctx.rb.error_count() != errors_before, noop);
 }
 
 void Dispatcher::ServeDeferred() {
@@ -272,9 +348,7 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
     // busy script (allow-busy: SCRIPT KILL, FUNCTION KILL/STATS, connection commands).
     auto run_handler = [&] {
       if (spec->IsWrite()) {
-        WatchedWrite watched(engine, ctx.session.db_index, ctx.now_ms, args, key_indexes);
-        spec->handler(args, ctx);
-        watched.Finish(rb.error_count() != errors_before);
+        RunWriteHandler(*spec, args, ctx, key_indexes);
       } else {
         spec->handler(args, ctx);
       }

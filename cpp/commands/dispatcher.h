@@ -8,24 +8,14 @@
 
 namespace fincache {
 
-// WATCH bookkeeping around one write command (engine/watch.h): before it runs, which of its keys
-// are watched and hold a live value; after it ran without an error reply, each of those that held
-// a value before or holds one after is touched (a write that leaves a missing key missing changed
-// nothing, and Redis signals no modification then). Costs one atomic load when nobody watches.
-// The caller holds the keys' shard locks (or the exclusive gate) across both halves.
-class WatchedWrite {
- public:
-  WatchedWrite(Engine& engine, int db, int64_t now_ms, CmdArgList args,
-               const KeyIndexes& key_indexes);
-  void Finish(bool failed);
-
- private:
-  Engine& engine_;
-  int db_;
-  int64_t now_ms_;
-  CmdArgList args_;
-  boost::container::small_vector<std::pair<int, bool>, 4> probed_;  // argv index, held a value
-};
+// Runs a write command's handler with the WATCH bookkeeping (engine/watch.h): before it runs,
+// which of its keys are watched and hold a live value; after it ran without an error reply, each
+// of those that held a value before or holds one after is touched (a write that leaves a missing
+// key missing changed nothing, and Redis signals no modification then; so does a command flagged
+// CO::kNoopOnZero / kNoopOnNull that answered 0 / nil). Costs one atomic load when nobody
+// watches. The caller holds the keys' shard locks or the exclusive gate.
+void RunWriteHandler(const CommandSpec& spec, CmdArgList args, CommandContext& ctx,
+                     const KeyIndexes& key_indexes);
 
 class Dispatcher {
  public:

@@ -406,7 +406,7 @@ void RegisterGenericFamily(CommandRegistry& r) {
       .Args("key/key#0 newkey/key#1");
   r.Add({.name = "renamenx",
          .arity = 3,
-         .flags = CO::kWrite | CO::kFast,
+         .flags = CO::kWrite | CO::kFast | CO::kNoopOnZero,
          .first_key = 1,
          .last_key = 2,
          .key_step = 1,
@@ -423,7 +423,7 @@ void RegisterGenericFamily(CommandRegistry& r) {
       .Args("key/key#0 newkey/key#1");
   r.Add({.name = "copy",
          .arity = -3,
-         .flags = CO::kWrite | CO::kDenyOom,
+         .flags = CO::kWrite | CO::kDenyOom | CO::kNoopOnZero,
          .first_key = 1,
          .last_key = 2,
          .key_step = 1,
@@ -439,7 +439,7 @@ void RegisterGenericFamily(CommandRegistry& r) {
           "source/key#0 destination/key#1 destination-db/integer=DB? replace/pure-token=REPLACE?");
   r.Add({.name = "move",
          .arity = 3,
-         .flags = CO::kWrite | CO::kFast,
+         .flags = CO::kWrite | CO::kFast | CO::kNoopOnZero,
          .first_key = 1,
          .last_key = 1,
          .key_step = 1,

@@ -128,7 +128,7 @@ void RegisterExpireCommands(CommandRegistry& r) {
   constexpr uint32_t kReadFast = CO::kReadOnly | CO::kFast;
   r.Add({.name = "expire",
          .arity = -3,
-         .flags = kWriteFast,
+         .flags = kWriteFast | CO::kNoopOnZero,
          .first_key = 1,
          .last_key = 1,
          .key_step = 1,
@@ -145,7 +145,7 @@ void RegisterExpireCommands(CommandRegistry& r) {
           "gt/pure-token=GT lt/pure-token=LT]");
   r.Add({.name = "pexpire",
          .arity = -3,
-         .flags = kWriteFast,
+         .flags = kWriteFast | CO::kNoopOnZero,
          .first_key = 1,
          .last_key = 1,
          .key_step = 1,
@@ -162,7 +162,7 @@ void RegisterExpireCommands(CommandRegistry& r) {
           "gt/pure-token=GT lt/pure-token=LT]");
   r.Add({.name = "expireat",
          .arity = -3,
-         .flags = kWriteFast,
+         .flags = kWriteFast | CO::kNoopOnZero,
          .first_key = 1,
          .last_key = 1,
          .key_step = 1,
@@ -179,7 +179,7 @@ void RegisterExpireCommands(CommandRegistry& r) {
           "xx/pure-token=XX gt/pure-token=GT lt/pure-token=LT]");
   r.Add({.name = "pexpireat",
          .arity = -3,
-         .flags = kWriteFast,
+         .flags = kWriteFast | CO::kNoopOnZero,
          .first_key = 1,
          .last_key = 1,
          .key_step = 1,
@@ -256,7 +256,7 @@ void RegisterExpireCommands(CommandRegistry& r) {
       .Args("key/key#0");
   r.Add({.name = "persist",
          .arity = 2,
-         .flags = kWriteFast,
+         .flags = kWriteFast | CO::kNoopOnZero,
          .first_key = 1,
          .last_key = 1,
          .key_step = 1,

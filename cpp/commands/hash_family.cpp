@@ -469,7 +469,7 @@ void RegisterHashFamily(CommandRegistry& r) {
       .KeySpecs({KS::Index(1).RW().Update()})
       .History({{"4.0.0", "Accepts multiple `field` and `value` arguments."}})
       .Args("key/key#0 field_value/block*[field/string value/string]");
-  add("hsetnx", 4, kW | kOom | kF, "2.0.0",
+  add("hsetnx", 4, kW | kOom | kF | CO::kNoopOnZero, "2.0.0",
       "Set the value of a hash field, only if the field does not exist", "O(1)", CmdHSetNx)
       .KeySpecs({KS::Index(1).RW().Insert()})
       .Args("key/key#0 field/string value/string");
@@ -506,7 +506,7 @@ void RegisterHashFamily(CommandRegistry& r) {
   add("hexists", 3, kR | kF, "2.0.0", "Determine if a hash field exists", "O(1)", CmdHExists)
       .KeySpecs({KS::Index(1).RO()})
       .Args("key/key#0 field/string");
-  add("hdel", -3, kW | kF, "2.0.0", "Delete one or more hash fields",
+  add("hdel", -3, kW | kF | CO::kNoopOnZero, "2.0.0", "Delete one or more hash fields",
       "O(N) where N is the number of fields to be removed.", CmdHDel)
       .KeySpecs({KS::Index(1).RW().Delete()})
       .History({{"2.4.0", "Accepts multiple `field` arguments."}})

@@ -201,7 +201,7 @@ void RegisterHllFamily(CommandRegistry& r) {
     return r.Add(std::move(spec));
   };
 
-  add("pfadd", -2, CO::kWrite | CO::kDenyOom | CO::kFast, 1, 1,
+  add("pfadd", -2, CO::kWrite | CO::kDenyOom | CO::kFast | CO::kNoopOnZero, 1, 1,
       "Adds the specified elements to the specified HyperLogLog.", "O(1) to add every element.",
       CmdPfAdd)
       .KeySpecs({KS::Index(1).RW().Insert()})

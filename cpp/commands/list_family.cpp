@@ -574,7 +574,7 @@ void RegisterListFamily(CommandRegistry& r) {
       .Args(
           "key/key#0 where/oneof[before/pure-token=BEFORE after/pure-token=AFTER] pivot/string "
           "element/string");
-  add("lrem", 4, kW, 1, 1, 1, "1.0.0", "Remove elements from a list",
+  add("lrem", 4, kW | CO::kNoopOnZero, 1, 1, 1, "1.0.0", "Remove elements from a list",
       "O(N+M) where N is the length of the list and M is the number of elements removed.", CmdLRem)
       .KeySpecs({KS::Index(1).RW().Delete()})
       .Args("key/key#0 count/integer element/string");

@@ -2,9 +2,9 @@
 //
 // Queuing. After MULTI the dispatcher queues every command (copying its argv into the session)
 // and answers +QUEUED, except the commands flagged CO::kNotQueued (EXEC DISCARD MULTI WATCH QUIT
-// RESET), which act at once (UNWATCH is queued). A command that can't be queued (unknown, wrong arity, NOAUTH,
-// no-multi) is rejected with its error and flags the transaction: EXEC then answers EXECABORT
-// and runs nothing. MULTI nested and WATCH inside MULTI are errors that do not flag it.
+// RESET), which act at once (UNWATCH is queued). A command that can't be queued (unknown, wrong
+// arity, NOAUTH, no-multi) is rejected with its error and flags the transaction: EXEC then answers
+// EXECABORT and runs nothing. MULTI nested and WATCH inside MULTI are errors that do not flag it.
 //
 // EXEC is CO::kGlobal: the dispatcher runs it holding the exclusive gate, so the queued commands
 // run with nobody else in between (network clients, Python threads, the expiry cycle). Each runs

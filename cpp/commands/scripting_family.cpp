@@ -94,9 +94,7 @@ class CommandHost final : public script::ScriptHost {
     {
       CommandContext ctx{server_, engine_, session_, rb, *spec, now_ms_};
       if (spec->IsWrite()) {
-        WatchedWrite watched(engine_, session_.db_index, now_ms_, argv, key_indexes);
-        spec->handler(argv, ctx);
-        watched.Finish(rb.error_count() != errors_before);
+        RunWriteHandler(*spec, argv, ctx, key_indexes);
       } else {
         spec->handler(argv, ctx);
       }

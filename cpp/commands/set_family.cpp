@@ -580,14 +580,15 @@ void RegisterSetFamily(CommandRegistry& r) {
   constexpr std::string_view kUnionComplexity =
       "O(N) where N is the total number of elements in all given sets.";
 
-  add("sadd", -3, kW | kOom | kF, 1, 1, "1.0.0", "Add one or more members to a set",
+  add("sadd", -3, kW | kOom | kF | CO::kNoopOnZero, 1, 1, "1.0.0",
+      "Add one or more members to a set",
       "O(1) for each element added, so O(N) to add N elements when the command is called with "
       "multiple arguments.",
       CmdSAdd)
       .KeySpecs({KS::Index(1).RW().Insert()})
       .History({{"2.4.0", "Accepts multiple `member` arguments."}})
       .Args("key/key#0 member/string*");
-  add("srem", -3, kW | kF, 1, 1, "1.0.0", "Remove one or more members from a set",
+  add("srem", -3, kW | kF | CO::kNoopOnZero, 1, 1, "1.0.0", "Remove one or more members from a set",
       "O(N) where N is the number of members to be removed.", CmdSRem)
       .KeySpecs({KS::Index(1).RW().Delete()})
       .History({{"2.4.0", "Accepts multiple `member` arguments."}})
@@ -625,7 +626,8 @@ void RegisterSetFamily(CommandRegistry& r) {
       .Tips({"nondeterministic_output"})
       .History({{"2.6.0", "Added the optional `count` argument."}})
       .Args("key/key#0 count/integer^2.6.0?");
-  add("smove", 4, kW | kF, 1, 2, "1.0.0", "Move a member from one set to another", "O(1)", CmdSMove)
+  add("smove", 4, kW | kF | CO::kNoopOnZero, 1, 2, "1.0.0", "Move a member from one set to another",
+      "O(1)", CmdSMove)
       .KeySpecs({KS::Index(1).RW().Access().Delete(), KS::Index(2).RW().Insert()})
       .Args("source/key#0 destination/key#1 member/string");
   add("sintercard", -3, kR, 0, 0, "7.0.0",

@@ -551,7 +551,8 @@ void RegisterStringFamily(CommandRegistry& r) {
   add("get", 2, kR | kF, 1, 1, 1, "1.0.0", "Get the value of a key", "O(1)", CmdGet)
       .KeySpecs({KS::Index(1).RO().Access()})
       .Args("key/key#0");
-  add("set", -3, kW | kOom, 1, 1, 1, "1.0.0", "Set the string value of a key", "O(1)", CmdSet)
+  add("set", -3, kW | kOom | CO::kNoopOnNull, 1, 1, 1, "1.0.0", "Set the string value of a key",
+      "O(1)", CmdSet)
       .KeySpecs({KS::Index(1).RW().Access().Update().VariableFlags().Notes(
           "RW and ACCESS due to the optional `GET` argument")})
       .History({{"2.6.12", "Added the `EX`, `PX`, `NX` and `XX` options."},
@@ -564,7 +565,7 @@ void RegisterStringFamily(CommandRegistry& r) {
           "get/pure-token=GET^6.2.0? expiration/oneof?[seconds/integer=EX^2.6.12 "
           "milliseconds/integer=PX^2.6.12 unix-time-seconds/unix-time=EXAT^6.2.0 "
           "unix-time-milliseconds/unix-time=PXAT^6.2.0 keepttl/pure-token=KEEPTTL^6.0.0]");
-  add("setnx", 3, kW | kOom | kF, 1, 1, 1, "1.0.0",
+  add("setnx", 3, kW | kOom | kF | CO::kNoopOnZero, 1, 1, 1, "1.0.0",
       "Set the value of a key, only if the key does not exist", "O(1)", CmdSetNx)
       .KeySpecs({KS::Index(1).OW().Insert()})
       .Args("key/key#0 value/string");
@@ -587,7 +588,7 @@ void RegisterStringFamily(CommandRegistry& r) {
       .KeySpecs({KS::Index(1).Range(-1, 2).OW().Update()})
       .Tips({"request_policy:multi_shard", "response_policy:all_succeeded"})
       .Args("key_value/block*[key/key#0 value/string]");
-  add("msetnx", -3, kW | kOom, 1, -1, 2, "1.0.1",
+  add("msetnx", -3, kW | kOom | CO::kNoopOnZero, 1, -1, 2, "1.0.1",
       "Set multiple keys to multiple values, only if none of the keys exist",
       "O(N) where N is the number of keys to set.", CmdMSetNx)
       .KeySpecs({KS::Index(1).Range(-1, 2).OW().Insert()})

@@ -397,7 +397,8 @@ void RegisterZsetFamily(CommandRegistry& r) {
       "O(log(N)) where N is the number of elements in the sorted set.", CmdZincrby)
       .KeySpecs({KS::Index(1).RW().Access().Update()})
       .Args("key/key#0 increment/integer member/string");
-  add("zrem", -3, kW | kF, 1, 1, 1, "1.2.0", "Remove one or more members from a sorted set",
+  add("zrem", -3, kW | kF | CO::kNoopOnZero, 1, 1, 1, "1.2.0",
+      "Remove one or more members from a sorted set",
       "O(M*log(N)) with N being the number of elements in the sorted set and M the number of "
       "elements to be removed.",
       CmdZrem)

@@ -22,12 +22,17 @@ bool ExpiredInTable(Shard& s, int db, std::string_view key, int64_t now_ms) {
 }  // namespace
 
 void Engine::Watch(WatchClient& c, int db, std::string_view key, int64_t now_ms) {
-  for (const auto& [d, k] : c.keys)
-    if (d == db && k == key) return;  // already watched: keep its state
   Shard& s = shard(ShardIndexOf(key));
   auto& map = s.watched[db];
   auto it = map.find(key);
-  if (it == map.end()) it = map.emplace(std::string(key), std::vector<WatchRef>{}).first;
+  if (it == map.end()) {
+    it = map.emplace(std::string(key), std::vector<WatchRef>{}).first;
+  } else {
+    // Already watched by c: keep its state. (Looked up among the key's watchers, not in c's
+    // list, so WATCH of many keys stays linear.)
+    for (const WatchRef& r : it->second)
+      if (r.client == &c) return;
+  }
   it->second.push_back({&c, ExpiredInTable(s, db, key, now_ms)});
   c.keys.emplace_back(db, std::string(key));
   watch_refs_.fetch_add(1, std::memory_order_relaxed);
