@@ -111,6 +111,8 @@ CASES = {
                           ["EXEC"], ["EXISTS", "b"]],
     "execabort_subcommand": [["MULTI"], ["CLIENT", "NOSUCH"], ["CONFIG"], ["SET", "b", "1"],
                              ["EXEC"], ["EXISTS", "b"]],
+    # SAVE is flagged no-multi: rejected while queuing, and the transaction is discarded.
+    "no_multi_command": [["MULTI"], ["SAVE"], ["SET", "a", "1"], ["EXEC"], ["EXISTS", "a"]],
     "runtime_errors_do_not_abort": [["MULTI"], ["SET", "a", "x"], ["INCR", "a"], ["LPUSH", "a", "1"],
                                     ["SET", "b", "2"], ["HSET", "b", "f"], ["INCRBY", "b", "3"],
                                     ["EXEC"], ["MGET", "a", "b"]],
