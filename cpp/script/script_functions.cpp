@@ -38,55 +38,6 @@ bool ValidName(std::string_view name) {
   return true;
 }
 
-// Redis's functionExtractLibMetaData: "#!<engine> name=<lib>" on the first line. The code given
-// to the engine starts at the line's '\n' (so error lines count from the shebang).
-bool ParseLibraryMetadata(std::string_view code, std::string* engine, std::string* name,
-                          size_t* body_start, std::string* err) {
-  if (code.substr(0, 2) != "#!") {
-    *err = "ERR Missing library metadata";
-    return false;
-  }
-  size_t nl = code.find('\n');
-  if (nl == code.npos) {
-    *err = "ERR Invalid library metadata";
-    return false;
-  }
-  std::vector<std::string_view> parts;
-  std::string_view line = code.substr(0, nl);
-  size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i]))) ++i;
-    size_t start = i;
-    while (i < line.size() && !std::isspace(static_cast<unsigned char>(line[i]))) ++i;
-    if (i > start) parts.push_back(line.substr(start, i - start));
-  }
-  if (parts.empty()) {
-    *err = "ERR Invalid library metadata";
-    return false;
-  }
-  *engine = std::string(parts[0].substr(2));
-  bool have_name = false;
-  for (size_t j = 1; j < parts.size(); ++j) {
-    if (parts[j].size() >= 5 && EqualsIgnoreCase(parts[j].substr(0, 5), "name=")) {
-      if (have_name) {
-        *err = "ERR Invalid metadata value, name argument was given multiple times";
-        return false;
-      }
-      *name = std::string(parts[j].substr(5));
-      have_name = true;
-      continue;
-    }
-    *err = "ERR Invalid metadata value given: " + std::string(parts[j]);
-    return false;
-  }
-  if (!have_name) {
-    *err = "ERR Library name was not given";
-    return false;
-  }
-  *body_start = nl;
-  return true;
-}
-
 // Raises {err="ERR <msg>"} (no C++ object with a destructor may be alive in the caller).
 int RaiseErr(lua_State* L, const char* msg) {
   PushErrorTable(L, msg);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 extern "C" {
@@ -42,5 +43,9 @@ int64_t NowUs();
 int LoadApiIndex(lua_State* L);
 // redis.register_function (script_functions.cpp).
 int RegisterFunction(lua_State* L);
+// Redis's functionExtractLibMetaData: "#!<engine> name=<lib>" on the first line of a library;
+// *body_start is where the code given to the engine starts (script_shebang.cpp).
+bool ParseLibraryMetadata(std::string_view code, std::string* engine, std::string* name,
+                          size_t* body_start, std::string* err);
 
 }  // namespace fincache::script::internal
