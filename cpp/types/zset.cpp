@@ -379,11 +379,10 @@ void ZSet::LexRanks(const ZLexRange& r, bool rev, size_t* lo, size_t* hi) const 
   if (n == 0) return;
   auto gte_min = [&](std::string_view m) { return !LexBefore(m, r.min, true); };
   auto lte_max = [&](std::string_view m) { return LexBefore(m, r.max, false); };
-  auto member_at = [&](size_t i) {
-    return big_ ? (i == 0 ? sl_->first() : sl_->last())->member() : std::string_view(lp_[i].member);
-  };
+  const std::string_view first = big_ ? sl_->first()->member() : std::string_view(lp_[0].member);
+  const std::string_view last = big_ ? sl_->last()->member() : std::string_view(lp_[n - 1].member);
   // Redis's zzlIsInLexRange / zslIsInLexRange.
-  if (!gte_min(member_at(n - 1)) || !lte_max(member_at(0))) return;
+  if (!gte_min(last) || !lte_max(first)) return;
   if (big_) {
     *lo = sl_->CountPrefix([&](double, std::string_view m) { return !gte_min(m); });
     *hi = sl_->CountPrefix([&](double, std::string_view m) { return lte_max(m); });

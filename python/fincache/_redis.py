@@ -208,7 +208,7 @@ class Redis(redis.Redis):
 
     @property
     def engine(self) -> Any:
-        """The native engine (to share it: ``fincache.Cache(engine=...)``-style helpers)."""
+        """The native engine this client runs on (pass the client itself to share it)."""
         return self._engine
 
     def cache(self, **kwargs: Any) -> Cache:
@@ -279,7 +279,7 @@ def _fast_session(engine: Any, kwargs: Dict[str, Any]) -> Any:
 # ConnectionPool arguments; everything else of redis.Redis's goes to the connections.
 _POOL_ONLY = ("max_connections",)
 # redis.Redis arguments that are not connection arguments.
-_CLIENT_ONLY = ("single_connection_client", "cache_config", "legacy_responses_unused")
+_CLIENT_ONLY = ("single_connection_client", "cache_config")
 
 
 def _connection_kwargs(kwargs: Dict[str, Any]) -> Dict[str, Any]:
