@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc)
 export CMAKE_BUILD_PARALLEL_LEVEL := $(JOBS)
 export CCACHE_BASEDIR := $(CURDIR)
 
-.PHONY: all setup build run test test-cpp test-py bench format clean
+.PHONY: all setup build run test test-cpp test-py test-fuzz bench format clean
 
 all: build
 
@@ -31,7 +31,11 @@ test-cpp: build
 test-py: build
 	$(PY) -m pytest -q --timeout=300
 
-test: test-cpp test-py
+# libFuzzer targets (fuzz/) over the committed seed corpus, FUZZ_SECONDS per target.
+test-fuzz: setup
+	scripts/fuzz.sh
+
+test: test-cpp test-py test-fuzz
 
 bench: build
 	$(PY) benchmarks/redis_benchmark.py

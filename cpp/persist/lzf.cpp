@@ -1,8 +1,13 @@
 #include "persist/lzf.h"
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
+
+// Debian's liblzf, the library redis-server links (no header is packaged with the runtime).
+extern "C" {
+unsigned int lzf_compress(const void* in_data, unsigned int in_len, void* out_data,
+                          unsigned int out_len);
+}
 
 namespace fincache::persist {
 
@@ -39,71 +44,9 @@ bool LzfDecompress(std::string_view in, size_t expected_len, std::string* out) {
 }
 
 size_t LzfCompress(std::string_view in, char* out, size_t out_cap) {
-  constexpr int kHashBits = 14;
-  constexpr size_t kMaxOffset = 8192;  // 13 bits of distance
-  constexpr size_t kMaxRef = 264;      // 2 + 7 + 255
-  constexpr size_t kMaxLit = 32;
-  // Last position seen per hash of 3 bytes. Never cleared: a stale entry (from this input or an
-  // earlier one) is only a candidate, checked against the bytes before use.
-  thread_local std::array<uint32_t, size_t{1} << kHashBits> table{};
-  const auto* ip = reinterpret_cast<const unsigned char*>(in.data());
-  const size_t n = in.size();
-  size_t op = 0, i = 0, lit = 0, lit_ctrl = 0;
-  auto put = [&](unsigned char b) {
-    if (op >= out_cap) return false;
-    out[op++] = static_cast<char>(b);
-    return true;
-  };
-  if (!put(0)) return 0;  // control byte of the first literal run
-  while (i < n) {
-    size_t len = 0, off = 0;
-    if (i + 2 < n) {
-      const uint32_t key = (uint32_t{ip[i]} << 16) | (uint32_t{ip[i + 1]} << 8) | ip[i + 2];
-      const uint32_t h = (key * 2654435761u) >> (32 - kHashBits);
-      const size_t ref = table[h];
-      table[h] = static_cast<uint32_t>(i);
-      if (ref < i && i - ref - 1 < kMaxOffset && ip[ref] == ip[i] && ip[ref + 1] == ip[i + 1] &&
-          ip[ref + 2] == ip[i + 2]) {
-        len = 3;
-        const size_t max = std::min(kMaxRef, n - i);
-        while (len < max && ip[ref + len] == ip[i + len]) ++len;
-        off = i - ref - 1;
-      }
-    }
-    if (len == 0) {
-      if (!put(ip[i++])) return 0;
-      if (++lit == kMaxLit) {
-        out[lit_ctrl] = static_cast<char>(lit - 1);
-        lit = 0;
-        lit_ctrl = op;
-        if (!put(0)) return 0;
-      }
-      continue;
-    }
-    // Close the literal run (or drop its unused control byte), then the back reference.
-    if (lit == 0)
-      --op;
-    else
-      out[lit_ctrl] = static_cast<char>(lit - 1);
-    const size_t code = len - 2;
-    if (code < 7) {
-      if (!put(static_cast<unsigned char>((code << 5) | (off >> 8)))) return 0;
-    } else {
-      if (!put(static_cast<unsigned char>((7 << 5) | (off >> 8))) ||
-          !put(static_cast<unsigned char>(code - 7)))
-        return 0;
-    }
-    if (!put(static_cast<unsigned char>(off & 0xff))) return 0;
-    i += len;
-    lit = 0;
-    lit_ctrl = op;
-    if (!put(0)) return 0;
-  }
-  if (lit == 0)
-    --op;
-  else
-    out[lit_ctrl] = static_cast<char>(lit - 1);
-  return op;
+  if (in.empty() || in.size() > UINT32_MAX) return 0;
+  const auto cap = static_cast<unsigned int>(std::min<size_t>(out_cap, UINT32_MAX));
+  return lzf_compress(in.data(), static_cast<unsigned int>(in.size()), out, cap);
 }
 
 }  // namespace fincache::persist

@@ -17,8 +17,8 @@ namespace fincache::persist {
 bool LzfDecompress(std::string_view in, size_t expected_len, std::string* out);
 
 // Compresses `in` into out[0, out_cap): returns the compressed size, or 0 when it does not fit
-// (the caller then stores the input plain). FinCache's own compressor: its output is valid LZF
-// that Redis decodes, but not byte-identical to liblzf's choices.
+// (the caller then stores the input plain). Debian's liblzf does the work, the library
+// redis-server links, so compressed strings are byte-identical to Redis's.
 size_t LzfCompress(std::string_view in, char* out, size_t out_cap);
 
 }  // namespace fincache::persist

@@ -11,8 +11,7 @@
 // Read in addition: LIST, LIST_ZIPLIST, LIST_QUICKLIST (ziplist nodes), ZSET (text scores),
 // ZSET_ZIPLIST, HASH_ZIPMAP, HASH_ZIPLIST. Strings may be int-encoded or LZF-compressed. With
 // `rdbcompression yes` (the default, as Redis) strings over 20 bytes are LZF-compressed when that
-// saves more than 4 bytes, by FinCache's own compressor: valid LZF, but not liblzf's exact
-// bytes, so DUMP output equals Redis's byte for byte only with `rdbcompression no` on both.
+// saves more than 4 bytes, with the liblzf redis-server links, so the bytes are Redis's.
 // Streams and modules are not FinCache types: their ids are refused.
 //
 // Every reader checks bounds before it reads and never allocates more than the input could

@@ -5,13 +5,6 @@
 #include "common/strings.h"
 #include "persist/lzf.h"
 
-// Compression with Debian's liblzf (the library redis-server links, so the bytes match);
-// no header is packaged with the runtime.
-extern "C" {
-unsigned int lzf_compress(const void* in_data, unsigned int in_len, void* out_data,
-                          unsigned int out_len);
-}
-
 namespace fincache::persist {
 
 namespace {
@@ -88,8 +81,7 @@ void AppendString(std::string* out, std::string_view s) {
   }
   if (s.size() > 20 && s.size() <= UINT32_MAX) {
     std::string buf(s.size() - 4, '\0');
-    unsigned int n = lzf_compress(s.data(), static_cast<unsigned int>(s.size()), buf.data(),
-                                  static_cast<unsigned int>(buf.size()));
+    size_t n = LzfCompress(s, buf.data(), buf.size());
     if (n > 0) {
       out->push_back(static_cast<char>((kEncVal << 6) | kEncLzf));
       AppendLength(out, n);
