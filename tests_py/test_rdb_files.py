@@ -312,6 +312,79 @@ def test_embedded_cache_persists(tmp_path, start_server):
 
 
 # --------------------------------------------------------------------------------------------
+# Function libraries persist with the data (FUNCTION2 records)
+# --------------------------------------------------------------------------------------------
+
+LIB = """#!lua name=fin
+redis.register_function('fin_double', function(keys, args) return tonumber(args[1]) * 2 end)
+redis.register_function{function_name='fin_get', callback=function(keys, args)
+  return redis.call('GET', keys[1]) end, flags={'no-writes'}}
+"""
+LIB2 = "#!lua name=other\nredis.register_function('other_one', function() return 1 end)\n" + \
+    "-- " + "padding " * 40  # long enough for LZF
+
+
+def check_functions(c: redis.Redis) -> None:
+    libs = [dict(zip(lib[::2], lib[1::2])) for lib in c.function_list()]  # RESP2: flat pairs
+    assert sorted(lib[b"library_name"] for lib in libs) == [b"fin", b"other"]
+    assert c.fcall("fin_double", 0, 21) == 42
+    assert c.fcall_ro("fin_get", 1, "k") == b"v"
+
+
+@pytest.mark.parametrize("origin", ["fincache", "redis"])
+def test_function_libraries_persist(start_server, tmp_path, origin):
+    data = tmp_path / "data"
+    data.mkdir()
+    if origin == "fincache":
+        src = start_server("--dir", str(data))
+        c = src.client()
+    else:
+        src = start_redis(data)
+        c = redis.Redis(port=src.port)
+    c.function_load(LIB)
+    c.function_load(LIB2)
+    c.set("k", "v")
+    assert c.save() is True
+    if origin == "fincache":
+        check = subprocess.run(["redis-check-rdb", str(data / "dump.rdb")], capture_output=True,
+                               text=True, timeout=60)
+        assert check.returncode == 0, check.stdout + check.stderr
+        src.terminate(signal.SIGTERM)
+    else:
+        src.cleanup()
+    srv = start_server("--dir", str(data), "--save", "")
+    check_functions(srv.client())
+    rs = start_redis(data, "--save", "")
+    try:
+        check_functions(redis.Redis(port=rs.port))
+    finally:
+        rs.cleanup()
+
+
+def test_function_conflict_in_file_stops_the_start(start_server, tmp_path, fincache_bin):
+    """Two FUNCTION2 records of the same library: the start fails with the reason."""
+    data = tmp_path / "data"
+    data.mkdir()
+    src = start_server("--dir", str(data))
+    c = src.client()
+    c.function_load(LIB)
+    assert c.save() is True
+    src.terminate(signal.SIGTERM)
+    raw = (data / "dump.rdb").read_bytes()
+    # A second FUNCTION2 record (opcode 245 + the code as a plain RDB string) of the same
+    # library, before the first one; then a fresh CRC.
+    from test_diff_dump import crc64, rdb_str
+    at = raw.index(b"\xf5")
+    body = raw[:at] + b"\xf5" + rdb_str(LIB.encode()) + raw[at:-8]
+    (data / "dump.rdb").write_bytes(body + crc64(body).to_bytes(8, "little"))
+    proc = subprocess.run([fincache_bin, "--port", "0", "--dir", str(data)], capture_output=True,
+                          text=True, timeout=30)
+    assert proc.returncode != 0
+    assert "function library" in (proc.stdout + proc.stderr)
+    assert "already exists" in (proc.stdout + proc.stderr)
+
+
+# --------------------------------------------------------------------------------------------
 # Differential: metadata, replies, settings' errors
 # --------------------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@
 #include "common/errors.h"
 #include "common/strings.h"
 #include "persist/snapshot.h"
+#include "script/script_engine.h"
 
 namespace fincache {
 
@@ -40,6 +41,12 @@ std::string Persistence::RdbPath() const {
   std::string file = state_.config().Get("dbfilename").value_or("dump.rdb");
   if (dir.empty()) dir = ".";
   return dir + "/" + file;
+}
+
+persist::SaveOptions Persistence::SnapshotOptions() const {
+  persist::SaveOptions opts{std::string(kRedisVersion), state_.engine().UsedMemory()};
+  opts.function_libraries = state_.scripts().FunctionCodes();
+  return opts;
 }
 
 bool Persistence::ParseSavePoints(const std::string& text,
@@ -73,6 +80,10 @@ std::string Persistence::LoadAtStartup() {
   std::string err;
   if (!persist::LoadRdbFile(state_.engine(), RdbPath(), NowMs(), &stats, &missing, &err))
     return err;
+  if (!stats.function_libraries.empty() &&
+      !state_.scripts().FunctionRestore(stats.function_libraries,
+                                        script::ScriptEngine::RestorePolicy::kAppend, &err))
+    return "Bad RDB file " + RdbPath() + ": failed loading a function library: " + err;
   last_load_loaded_ = stats.keys_loaded;
   last_load_expired_ = stats.keys_expired;
   return "";
@@ -81,7 +92,7 @@ std::string Persistence::LoadAtStartup() {
 std::string Persistence::Save(std::string* detail) {
   std::lock_guard<std::mutex> lk(mu_);
   if (child_pid_.load() > 0) return std::string(errors::kBgsaveInProgress);
-  persist::SaveOptions opts{std::string(kRedisVersion), state_.engine().UsedMemory()};
+  persist::SaveOptions opts = SnapshotOptions();
   const uint64_t dirty = state_.dirty.load();
   std::string err;
   if (!persist::SaveRdbFile(state_.engine(), RdbPath(), NowMs(), opts, &err)) {
@@ -107,7 +118,7 @@ void Persistence::ScheduleBgSave() {
 
 Persistence::BgResult Persistence::StartChild() {
   const std::string path = RdbPath();
-  persist::SaveOptions opts{std::string(kRedisVersion), state_.engine().UsedMemory()};
+  persist::SaveOptions opts = SnapshotOptions();
   const int64_t now = NowMs();
   dirty_before_bgsave_ = state_.dirty.load();
   last_bgsave_try_ms_ = now;

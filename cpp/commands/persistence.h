@@ -22,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+#include "persist/snapshot.h"
+
 namespace fincache {
 
 class ServerState;
@@ -33,6 +35,9 @@ class Persistence {
 
   // dir + "/" + dbfilename.
   std::string RdbPath() const;
+
+  // What a snapshot file carries besides the keys: aux fields and the function libraries.
+  persist::SaveOptions SnapshotOptions() const;
 
   // Loads the snapshot file, if there is one, into the (empty) engine. "" or the error, which
   // the caller must treat as fatal (never start empty over a bad file).

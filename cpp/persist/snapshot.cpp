@@ -37,6 +37,10 @@ bool WriteBody(Engine& engine, RdbWriter& w, int64_t now_ms, const SaveOptions& 
   Aux(w, "ctime", std::to_string(now_ms / 1000));
   Aux(w, "used-mem", std::to_string(opts.used_memory));
   Aux(w, "aof-base", "0");
+  for (const std::string& code : opts.function_libraries) {
+    w.Byte(rdbop::kFunction2);
+    w.String(code);
+  }
   for (int db = 0; db < engine.db_count(); ++db) {
     if (engine.DbSize(db) == 0) continue;
     w.Byte(rdbop::kSelectDb);
@@ -219,8 +223,13 @@ bool LoadRdbFile(Engine& engine, const std::string& path, int64_t now_ms, LoadSt
       case rdbop::kModuleAux:
         return fail("module data is not supported");
       case rdbop::kFunction:
-      case rdbop::kFunction2:
-        return fail("function libraries are not supported");
+        return fail("pre-release function format not supported");
+      case rdbop::kFunction2: {
+        std::string code;
+        if (!r.String(&code)) return fail("short read");
+        stats->function_libraries.push_back(std::move(code));
+        continue;
+      }
       default:
         break;
     }

@@ -2,6 +2,7 @@
 // FinCache's dump.rdb (and redis-check-rdb accepts it) and FinCache loads Redis's.
 //
 //   "REDIS0010"  AUX redis-ver, redis-bits, ctime, used-mem, aof-base
+//   per function library: FUNCTION2 code (Redis 7's functions persist with the data)
 //   per non-empty database: SELECTDB n, RESIZEDB keys expires, then per key
 //   [EXPIRETIME_MS t] type key value
 //   EOF, CRC-64 of everything before (u64 LE)
@@ -14,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "engine/engine.h"
 
@@ -22,6 +24,8 @@ namespace fincache::persist {
 struct SaveOptions {
   std::string redis_version;  // the "redis-ver" aux field
   int64_t used_memory = 0;    // "used-mem"
+  // Function libraries' code (FUNCTION DUMP order), written as FUNCTION2 records.
+  std::vector<std::string> function_libraries;
 };
 
 // Writes every live key of every database to `path` (via a temp file and rename). The caller
@@ -32,6 +36,9 @@ bool SaveRdbFile(Engine& engine, const std::string& path, int64_t now_ms, const 
 struct LoadStats {
   uint64_t keys_loaded = 0;
   uint64_t keys_expired = 0;  // present in the file but already expired: skipped
+  // FUNCTION2 records' library code, in file order: the caller loads them into its script
+  // engine (persist knows nothing of Lua).
+  std::vector<std::string> function_libraries;
 };
 
 // Loads an RDB file into an empty engine (databases beyond the engine's count are an error).
