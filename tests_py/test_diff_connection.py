@@ -65,7 +65,7 @@ def kill_other_by_id(conn):
     with RespConn(port) as victim:
         vid = victim.call("CLIENT", "ID").value
         r = conn.call("CLIENT", "KILL", "ID", str(vid))
-        data, closed = victim.read_until_close(idle=1.0, limit=1.0)
+        data, closed = victim.read_until_close(idle=10.0, limit=10.0)
         again = conn.call("CLIENT", "KILL", "ID", str(vid))
         return (r.raw, data, closed, again.raw)
 
@@ -79,7 +79,7 @@ def kill_old_style_addr(conn):
         victim.call("PING")  # registered by the server (accepting is asynchronous) before the kill
         laddr = victim.sock.getsockname()
         r = conn.call("CLIENT", "KILL", f"{laddr[0]}:{laddr[1]}")
-        data, closed = victim.read_until_close(idle=1.0, limit=1.0)
+        data, closed = victim.read_until_close(idle=10.0, limit=10.0)
         return (r.raw, data, closed)
 
 
