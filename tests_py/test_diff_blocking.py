@@ -2,11 +2,14 @@
 at once (a key holds elements), short timeouts, argument errors, RESP3 shapes, metadata.
 Waking by other clients is covered by test_blocking.py."""
 
+import time
+
 import pytest
 
 from diffutil import (  # noqa: F401 (fixtures)
     S,
     diff,
+    encode_command,
     masked_map,
     server_pair,
 )
@@ -122,3 +125,49 @@ CASES["command_docs"] = [["COMMAND", "DOCS", c] for c in COMMANDS]
 @pytest.mark.parametrize("steps", CASES.values(), ids=CASES.keys())
 def test_blocking(diff, steps, request):
     diff.run(steps, request.node.callspec.id)
+
+
+# ---- waking from another database: MOVE, COPY ... DB, SWAPDB ----
+# A client blocked in db 1 (BLPOP/BZPOPMIN with a 5 s timeout) and a writer in db 0; what the
+# blocked client gets (or the timeout's nil, with a 0.5 s timeout where nothing should wake it)
+# is compared between the servers, with the keyspace afterwards.
+WAKE_SCENARIOS = {
+    "move": (["BLPOP", "k", "5"], [["RPUSH", "k", "a", "b"], ["MOVE", "k", "1"]]),
+    "move_zset": (["BZPOPMIN", "k", "5"], [["ZADD", "k", "1", "m"], ["MOVE", "k", "1"]]),
+    "copy_db": (["BLPOP", "k", "5"], [["RPUSH", "src", "x", "y"], ["COPY", "src", "k", "DB", "1"]]),
+    "copy_db_replace": (["BLPOP", "k", "5"], [["RPUSH", "src", "x"], ["SELECT", "1"],
+                                             ["SET", "k", "str"], ["SELECT", "0"],
+                                             ["COPY", "src", "k", "DB", "1", "REPLACE"]]),
+    "swapdb": (["BLPOP", "k", "5"], [["RPUSH", "k", "s1", "s2"], ["SWAPDB", "0", "1"]]),
+    "swapdb_wrong_type": (["BLPOP", "k", "0.5"], [["SET", "k", "v"], ["SWAPDB", "0", "1"]]),
+    "move_wrong_type": (["BZPOPMIN", "k", "0.5"], [["RPUSH", "k", "a"], ["MOVE", "k", "1"]]),
+}
+
+
+def _wake_run(srv, blocked_cmd, writes):
+    blocked, writer = srv.connect(), srv.connect()
+    try:
+        blocked.call("SELECT", "1")
+        blocked.send(encode_command(blocked_cmd))
+        # Parked before the writes: CLIENT LIST shows it blocked (flags b).
+        deadline = time.monotonic() + 5
+        while b"flags=b" not in writer.call("CLIENT", "LIST").value and time.monotonic() < deadline:
+            time.sleep(0.01)
+        replies = [writer.call(*w).raw for w in writes]
+        woke = blocked.read_reply(timeout=10).raw
+        after = []
+        for db in ("0", "1"):
+            writer.call("SELECT", db)
+            after.append(sorted(n.value for n in writer.call("KEYS", "*").items()))
+        return replies, woke, after
+    finally:
+        blocked.close()
+        writer.close()
+
+
+@pytest.mark.parametrize("name", WAKE_SCENARIOS)
+def test_wake_from_other_database(diff, name):
+    blocked_cmd, writes = WAKE_SCENARIOS[name]
+    r = _wake_run(diff.pair.redis, blocked_cmd, writes)
+    f = _wake_run(diff.pair.fincache, blocked_cmd, writes)
+    assert f == r

@@ -2,11 +2,14 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "commands/command_registry.h"
 #include "commands/server_state.h"
 #include "commands/session.h"
 #include "common/op_status.h"
+#include "engine/blocking.h"
 #include "engine/engine.h"
 #include "protocol/reply_builder.h"
 
@@ -19,6 +22,10 @@ struct CommandContext {
   protocol::ReplyBuilder& rb;
   const CommandSpec& spec;
   int64_t now_ms;  // one instant for the whole command
+  // Keys this command made ready for blocked clients beyond its own key arguments (the
+  // dispatcher collects those): MOVE/COPY into another database, SWAPDB. Served after the
+  // command, as Redis's signalKeyAsReady. Null outside the dispatcher.
+  std::vector<ReadyKey>* ready = nullptr;
 
   Db db() const { return Db(engine, session.db_index, now_ms); }
   Db db(int index) const { return Db(engine, index, now_ms); }
@@ -34,6 +41,13 @@ struct CommandContext {
   }
   void Notify(uint32_t type, std::string_view event, std::string_view key, int db_index) const {
     engine.pubsub().Notify(type, event, key, db_index);
+  }
+
+  // Redis's signalKeyAsReady for (db_index, key), whose shard the command holds: queued to be
+  // served after the command when some client waits on it (one relaxed load when none does).
+  void SignalReady(int db_index, std::string_view key) const {
+    if (ready && engine.blocking().Any() && engine.blocking().HasWaiters(db_index, key))
+      ready->push_back({db_index, std::string(key)});
   }
 };
 

@@ -343,6 +343,7 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
   const int64_t start_us = engine.clock().NowUs();
   {
     CommandContext ctx{server_, engine, session, rb, *spec, start_us / 1000};
+    ctx.ready = &ready;
     // Waiting for the gate gives up when a script holding it turns busy (busy-reply-threshold):
     // then the command is answered BUSY, or runs without the gate when Redis allows it during a
     // busy script (allow-busy: SCRIPT KILL, FUNCTION KILL/STATS, connection commands).

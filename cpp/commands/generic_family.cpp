@@ -195,7 +195,11 @@ void CmdCopy(CmdArgList args, CommandContext& ctx) {
   Db src = ctx.db();
   Db dst = ctx.db(dst_index);
   bool copied = OpCopy(src, args[1], dst, args[2], replace);
-  if (copied) ctx.Notify(notify::kGeneric, "copy_to", args[2], dst_index);
+  if (copied) {
+    ctx.Notify(notify::kGeneric, "copy_to", args[2], dst_index);
+    // The dispatcher serves waiters of args[2] in the session's database only.
+    if (dst_index != ctx.session.db_index) ctx.SignalReady(dst_index, args[2]);
+  }
   ctx.rb.SendLong(copied ? 1 : 0);
 }
 
@@ -212,6 +216,7 @@ void CmdMove(CmdArgList args, CommandContext& ctx) {
   if (moved) {
     ctx.Notify(notify::kGeneric, "move_from", args[1]);
     ctx.Notify(notify::kGeneric, "move_to", args[1], dst_index);
+    ctx.SignalReady(dst_index, args[1]);
   }
   ctx.rb.SendLong(moved ? 1 : 0);
 }

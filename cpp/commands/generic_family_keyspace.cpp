@@ -244,6 +244,13 @@ void CmdSwapDb(CmdArgList args, CommandContext& ctx) {
   const int n = ctx.engine.db_count();
   if (a < 0 || a >= n || b < 0 || b >= n) return ctx.SendError(errors::kDbIndexOutOfRange);
   ctx.engine.SwapDb(a, b);
+  // As Redis's scanDatabaseForReadyKeys: clients blocked on keys of either database are
+  // served if the swapped-in data has them.
+  if (ctx.ready && ctx.engine.blocking().Any()) {
+    for (int index : {a, b})
+      for (std::string& key : ctx.engine.blocking().WaitingKeys(index))
+        ctx.ready->push_back({index, std::move(key)});
+  }
   ctx.rb.SendOk();
 }
 

@@ -88,6 +88,16 @@ size_t BlockingManager::blocking_keys() const {
   return by_key_.size();
 }
 
+std::vector<std::string> BlockingManager::WaitingKeys(int db) const {
+  std::vector<std::string> out;
+  const std::string prefix = std::to_string(db) + ":";
+  std::lock_guard lk(mu_);
+  for (const auto& [slot, queue] : by_key_)
+    if (!queue.empty() && slot.compare(0, prefix.size(), prefix) == 0)
+      out.push_back(slot.substr(prefix.size()));
+  return out;
+}
+
 bool BlockingManager::IsBlocked(uint64_t client_id) const {
   if (!Any()) return false;
   std::lock_guard lk(mu_);

@@ -113,6 +113,8 @@ class BlockingManager {
   size_t blocked_calls() const { return waiting_.load(std::memory_order_relaxed); }
   size_t calls_with_timeout() const;
   size_t blocking_keys() const;
+  // The keys of database `db` that have waiters (SWAPDB serves them).
+  std::vector<std::string> WaitingKeys(int db) const;
   // Whether a client has a waiting call (CLIENT LIST flag b).
   bool IsBlocked(uint64_t client_id) const;
 
