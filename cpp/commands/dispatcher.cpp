@@ -405,6 +405,7 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
   const int64_t usec = end_us > start_us ? end_us - start_us : 0;
   stats.calls.fetch_add(1, std::memory_order_relaxed);
   stats.usec.fetch_add(static_cast<uint64_t>(usec), std::memory_order_relaxed);
+  stats.latency[LatencyBucket(static_cast<uint64_t>(usec))].fetch_add(1, std::memory_order_relaxed);
   // Errors of the commands EXEC ran were counted by their own Dispatch.
   const uint64_t nested = t_errors_counted - counted_before;
   if (rb.error_count() - errors_before > nested) {

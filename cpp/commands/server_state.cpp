@@ -70,6 +70,7 @@ void ServerState::ResetStats() {
     st->usec = 0;
     st->rejected_calls = 0;
     st->failed_calls = 0;
+    for (auto& b : st->latency) b = 0;
   }
   engine_->ResetStats();
   std::lock_guard lk(stats_mu_);

@@ -3,9 +3,11 @@
 // fincache-server process, or a fincache.Cache in Python with its optional fincache.Server).
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -23,11 +25,27 @@ namespace script {
 class ScriptEngine;
 }
 
+// Upper bounds (µs) of the command latency buckets exported by /metrics as a Prometheus
+// histogram (cpp/metrics); a last bucket counts the calls slower than the last bound.
+inline constexpr uint64_t kLatencyBoundsUs[] = {
+    10,    25,    50,     100,    250,    500,     1000,    2500,    5000,    10000,
+    25000, 50000, 100000, 250000, 500000, 1000000, 2500000, 5000000, 10000000};
+inline constexpr size_t kLatencyBuckets = std::size(kLatencyBoundsUs) + 1;
+
+// Index of the latency bucket of a call that took `usec` (a short scan: most calls are fast).
+inline size_t LatencyBucket(uint64_t usec) {
+  size_t i = 0;
+  while (i < std::size(kLatencyBoundsUs) && usec > kLatencyBoundsUs[i]) ++i;
+  return i;
+}
+
 struct CommandStats {
   std::atomic<uint64_t> calls{0};
   std::atomic<uint64_t> usec{0};
   std::atomic<uint64_t> rejected_calls{0};  // failed before running (arity, auth...)
   std::atomic<uint64_t> failed_calls{0};    // ran and replied an error
+  // Calls per latency bucket (not cumulative); relaxed increments, read at scrape time.
+  std::array<std::atomic<uint64_t>, kLatencyBuckets> latency{};
 };
 
 class ServerState {
