@@ -12,6 +12,7 @@ APT_PACKAGES=(
   python3-venv python3-dev
   liblua5.1-0-dev lua-cjson lua-bitop liblzf1
   clang-14 libclang-rt-14-dev
+  prometheus chromium chromium-driver
 )
 
 missing=()
