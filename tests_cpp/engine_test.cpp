@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -201,6 +203,56 @@ TEST(ExecGateTest, ReentrantPerThread) {
     ExecGate::Exclusive nested_ex(gate);
   }
   EXPECT_TRUE(gate.HeldExclusiveByMe());
+}
+
+// Sections of two gates (two engines in one process) nest: leaving the inner one gives the outer
+// one back, so a nested dispatch on the outer engine stays re-entrant.
+TEST(ExecGateTest, SectionsOfTwoGatesNest) {
+  ExecGate outer, inner;
+  ExecGate::Exclusive ex(outer);
+  {
+    ExecGate::Exclusive other(inner);
+    EXPECT_TRUE(inner.HeldExclusiveByMe());
+    EXPECT_FALSE(outer.HeldExclusiveByMe());
+  }
+  { ExecGate::Shared other(inner); }
+  EXPECT_TRUE(outer.HeldExclusiveByMe());
+  ExecGate::Shared nested(outer);  // re-entrant: would deadlock on its own slot otherwise
+  EXPECT_TRUE(nested.acquired());
+}
+
+// The wait hooks run around a contended wait only (the Python bindings release the GIL there).
+int g_waits = 0;
+int g_resumes = 0;
+void* CountWait() {
+  ++g_waits;
+  return &g_waits;
+}
+void CountResume(void* token) {
+  if (token == &g_waits) ++g_resumes;
+}
+
+TEST(ExecGateTest, WaitHooksRunAroundContendedWaits) {
+  ExecGate gate;
+  ExecGate::SetWaitHooks(&CountWait, &CountResume);
+  { ExecGate::Shared uncontended(gate); }
+  EXPECT_EQ(g_waits, 0);
+  std::atomic<bool> held{false};
+  std::thread holder;
+  {
+    auto ex = std::make_unique<ExecGate::Exclusive>(gate);
+    holder = std::thread([&] {
+      ExecGate::Shared waits(gate);  // blocks until the exclusive section ends
+      held = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_FALSE(held.load());
+  }
+  holder.join();
+  EXPECT_TRUE(held.load());
+  EXPECT_EQ(g_waits, 1);
+  EXPECT_EQ(g_resumes, 1);
+  ExecGate::SetWaitHooks(nullptr, nullptr);
 }
 
 }  // namespace

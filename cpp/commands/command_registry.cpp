@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "commands/command_context.h"
 #include "common/strings.h"
 
 namespace fincache {
@@ -46,6 +47,7 @@ std::vector<std::string_view> CommandFlagNames(uint32_t flags) {
       {CO::kNoMandatoryKeys, "no_mandatory_keys"},
       {CO::kAsking, "asking"},
       {CO::kNoAsyncLoading, "no_async_loading"},
+      {CO::kModule, "module"},
   };
   std::vector<std::string_view> out;
   for (auto& [bit, name] : kNames)
@@ -248,8 +250,142 @@ const CommandSpec* CommandRegistry::Find(std::string_view name) const {
   char buf[64];
   if (name.size() >= sizeof(buf)) return nullptr;
   for (size_t i = 0; i < name.size(); ++i) buf[i] = AsciiLower(name[i]);
-  auto it = by_name_.find(std::string_view(buf, name.size()));
-  return it == by_name_.end() ? nullptr : it->second;
+  std::string_view lower(buf, name.size());
+  auto it = by_name_.find(lower);
+  if (it != by_name_.end()) return it->second;
+  // Run-time commands: one relaxed load when there are none.
+  if (custom_live_count_.load(std::memory_order_acquire) == 0) return nullptr;
+  std::shared_lock lk(custom_mu_);
+  auto c = custom_live_.find(lower);
+  return c == custom_live_.end() ? nullptr : c->second;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands added at run time
+// ---------------------------------------------------------------------------------------------
+
+struct CommandRegistry::CustomSpec {
+  CommandSpec spec;
+  std::string summary;  // spec.summary and spec.module view these
+  std::string module;
+};
+
+namespace {
+
+// The handler of every run-time command: its ExternalCommand object.
+void CmdExternal(CmdArgList args, CommandContext& ctx);
+
+// Why a run-time command's definition is refused ("" when it is fine).
+std::string CheckCustomDef(const CustomCommandDef& def) {
+  const std::string& n = def.name;
+  if (n.empty() || n.size() > 63) return "a command name is 1 to 63 bytes long";
+  for (unsigned char c : n)
+    if (c <= ' ' || c == 0x7f || c == '|')
+      return "a command name has no space, control character or '|'";
+  if (def.arity == 0) return "arity can't be 0 (N: exactly N arguments, -N: at least N)";
+  if (!def.handler) return "no handler";
+  if ((def.flags & CO::kWrite) && (def.flags & CO::kReadOnly))
+    return "a command can't be both write and readonly";
+  if (def.first_key < 0) return "first_key can't be negative";
+  if (def.first_key == 0) {
+    if (def.last_key != 0) return "last_key needs first_key";
+    return "";
+  }
+  if (def.key_step < 1) return "step must be at least 1";
+  if (def.last_key >= 0 && def.last_key < def.first_key)
+    return "last_key must be at least first_key, or negative (counted from the end)";
+  if (def.arity > 0 && (def.first_key >= def.arity || def.last_key >= def.arity))
+    return "the key positions are beyond the arity";
+  const int min_args = def.arity > 0 ? def.arity : -def.arity;
+  if (def.first_key >= min_args && def.arity < 0)
+    return "arity -" + std::to_string(min_args) + " allows calls without the first key at " +
+           std::to_string(def.first_key) + " (use at least -" + std::to_string(def.first_key + 1) +
+           ")";
+  return "";
+}
+
+}  // namespace
+
+CommandRegistry::CommandRegistry() = default;
+CommandRegistry::~CommandRegistry() = default;
+
+std::string CommandRegistry::AddCustom(CustomCommandDef def, bool replace) {
+  std::string err = CheckCustomDef(def);
+  if (!err.empty()) return err;
+  const std::string lower = ToLower(def.name);
+  if (by_name_.count(lower)) return "'" + lower + "' is a built-in command";
+
+  auto owned = std::make_unique<CustomSpec>();
+  owned->summary = std::move(def.summary);
+  owned->module = std::move(def.module);
+  CommandSpec& spec = owned->spec;
+  spec.name = lower;
+  spec.full_name = lower;
+  spec.arity = def.arity;
+  // Atomic like a script: the command holds the exclusive gate while it runs.
+  spec.flags = def.flags | CO::kModule | CO::kGlobal;
+  spec.group = "module";
+  spec.summary = owned->summary;
+  spec.module = owned->module;
+  spec.handler = CmdExternal;
+  spec.external = std::move(def.handler);
+  if (def.first_key > 0) {
+    spec.first_key = def.first_key;
+    spec.last_key = def.last_key;
+    spec.key_step = def.key_step;
+    // One key spec from the legacy triple, as Redis derives it for module commands; read-only
+    // commands only read their keys.
+    KeySpec ks =
+        KS::Index(def.first_key)
+            .Range(def.last_key < 0 ? def.last_key : def.last_key - def.first_key, def.key_step);
+    ks = (def.flags & CO::kReadOnly) ? ks.RO().Access() : ks.RW().Access().Update();
+    spec.key_specs.push_back(ks);
+  }
+
+  std::shared_ptr<ExternalCommand> retired;
+  {
+    std::unique_lock lk(custom_mu_);
+    auto it = custom_live_.find(lower);
+    if (it != custom_live_.end()) {
+      if (!replace) return "command '" + lower + "' is already registered";
+      retired = it->second->external;
+      it->second = &spec;
+    } else {
+      custom_live_.emplace(lower, &spec);
+      custom_live_count_.fetch_add(1, std::memory_order_release);
+    }
+    custom_all_.push_back(std::move(owned));
+  }
+  if (retired) retired->Retire();
+  return "";
+}
+
+bool CommandRegistry::RemoveCustom(std::string_view name) {
+  std::shared_ptr<ExternalCommand> retired;
+  {
+    std::unique_lock lk(custom_mu_);
+    auto it = custom_live_.find(ToLower(name));
+    if (it == custom_live_.end()) return false;
+    retired = it->second->external;
+    custom_live_.erase(it);
+    custom_live_count_.fetch_sub(1, std::memory_order_release);
+  }
+  retired->Retire();
+  return true;
+}
+
+size_t CommandRegistry::size() const {
+  return commands_.size() + static_cast<size_t>(custom_live_count_.load(std::memory_order_acquire));
+}
+
+std::vector<const CommandSpec*> CommandRegistry::Snapshot() const {
+  std::vector<const CommandSpec*> out;
+  out.reserve(commands_.size() + 8);
+  for (auto& [name, spec] : commands_) out.push_back(spec.get());
+  if (custom_live_count_.load(std::memory_order_acquire) == 0) return out;
+  std::shared_lock lk(custom_mu_);
+  for (auto& [name, spec] : custom_live_) out.push_back(spec);
+  return out;
 }
 
 const CommandSpec* CommandRegistry::FindSub(const CommandSpec& container,
@@ -270,5 +406,9 @@ bool CommandRegistry::GetKeyIndexes(const CommandSpec& spec, CmdArgList args, Ke
   for (int i = spec.first_key; i <= last && i < argc; i += step) out->push_back(i);
   return true;
 }
+
+namespace {
+void CmdExternal(CmdArgList args, CommandContext& ctx) { ctx.spec.external->Run(args, ctx); }
+}  // namespace
 
 }  // namespace fincache

@@ -3,11 +3,13 @@
 // dispatcher's key locking and the docs' compatibility table are all derived from it.
 #pragma once
 
+#include <atomic>
 #include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <initializer_list>
 #include <map>
 #include <memory>
+#include <shared_mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,6 +19,7 @@
 namespace fincache {
 
 struct CommandContext;
+class ExternalCommand;
 using CmdArgList = std::span<const std::string_view>;  // argv, argv[0] is the command name
 using CommandHandler = void (*)(CmdArgList args, CommandContext& ctx);
 // argv indexes of a command's keys.
@@ -48,6 +51,9 @@ enum : uint32_t {
   kAsking = 1u << 17,
   kNoAsyncLoading = 1u << 18,
   kTouchesArbitraryKeys = 1u << 19,
+  // Redis's "module": a command added at run time by the program embedding the engine
+  // (CommandRegistry::AddCustom), as Redis flags the commands of its modules.
+  kModule = 1u << 20,
   // FinCache: runs alone, holding the exclusive gate (whole-keyspace commands).
   kGlobal = 1u << 24,
   // FinCache: runs at once inside MULTI instead of being queued (EXEC DISCARD MULTI WATCH QUIT
@@ -262,6 +268,10 @@ struct CommandSpec {
   std::string_view replaced_by;
   std::vector<HistoryEntry> history;
   std::vector<ArgSpec> arguments;  // COMMAND DOCS "arguments", from Args("...")
+  // Commands added at run time (CO::kModule): the module they belong to (COMMAND DOCS,
+  // COMMAND LIST FILTERBY MODULE) and the object that runs them.
+  std::string_view module;
+  std::shared_ptr<ExternalCommand> external;
 
   // Chainable setters for registration tables: r.Add({...}).KeySpecs({...}).Tips({...}).
   CommandSpec& KeySpecs(std::initializer_list<KeySpec> specs) {
@@ -307,8 +317,39 @@ struct CommandSpec {
   uint16_t KeyFlagsAt(CmdArgList args, int i) const;
 };
 
+// The handler of a command added at run time by the program embedding the engine (Python's
+// Cache.register_command): Redis's module commands. Run is called by the dispatcher like any
+// handler (the command is CO::kGlobal: it holds the exclusive gate). Retire is called once when
+// the command is removed or replaced: the object may still be running a call that resolved it
+// before, and stays allocated (see CommandRegistry::RemoveCustom), so it should drop what it
+// holds and answer later calls as an unknown command.
+class ExternalCommand {
+ public:
+  virtual ~ExternalCommand() = default;
+  virtual void Run(CmdArgList args, CommandContext& ctx) = 0;
+  virtual void Retire() {}
+};
+
+// What the embedding program declares for a command added at run time.
+struct CustomCommandDef {
+  std::string name;
+  int arity = -1;      // Redis's: N exact, -N at least N (the name included)
+  uint32_t flags = 0;  // CO:: kWrite, kReadOnly, kDenyOom, kAdmin, kNoScript, kFast
+  int first_key = 0;   // 0: no keys; otherwise argv index of the first key...
+  int last_key = 0;    // ...of the last one (negative: from the end)...
+  int key_step = 1;    // ...and the step between them
+  std::string summary;
+  std::string module;  // e.g. "python"
+  std::shared_ptr<ExternalCommand> handler;
+};
+
 class CommandRegistry {
  public:
+  CommandRegistry();
+  ~CommandRegistry();
+  CommandRegistry(const CommandRegistry&) = delete;
+  CommandRegistry& operator=(const CommandRegistry&) = delete;
+
   // Adds a top-level command (name any case). Aborts on a duplicate: a programming error.
   CommandSpec& Add(CommandSpec spec);
   // Adds a subcommand to a container added before: AddSub("client", {.name = "id", ...}).
@@ -319,10 +360,29 @@ class CommandRegistry {
   // Resolves argv to the command or subcommand to run (nullptr: unknown command or subcommand).
   const CommandSpec* FindSub(const CommandSpec& container, std::string_view sub) const;
 
+  // The built-in commands (the table fixed at start).
   const std::map<std::string, std::unique_ptr<CommandSpec>, std::less<>>& all() const {
     return commands_;
   }
-  size_t size() const { return commands_.size(); }
+  // Top-level commands, built-in and added at run time.
+  size_t size() const;
+  // Every top-level command: the built-in ones in name order, then those added at run time (a
+  // snapshot: the pointers stay valid for the registry's lifetime).
+  std::vector<const CommandSpec*> Snapshot() const;
+
+  // Commands added at run time by the embedding program (Redis's module commands), looked up
+  // after the built-in table; they may be added and removed while commands run. A name is
+  // 1..63 bytes with no space, control character or '|', and not a built-in command; the
+  // command is atomic (CO::kGlobal, like a script) and flagged CO::kModule. Returns "" or why
+  // the definition is refused. replace: an existing run-time command of that name is replaced
+  // (otherwise refused).
+  //
+  // Lifetime: a removed or replaced spec is retired, not freed (a call may have resolved it and
+  // sessions remember it as their last command): its handler's Retire() is called, and the
+  // spec stays allocated until the registry goes. Each removal keeps a few hundred bytes.
+  std::string AddCustom(CustomCommandDef def, bool replace);
+  // Removes a run-time command; false when no such command was added.
+  bool RemoveCustom(std::string_view name);
 
   // The argv indexes of the keys of a resolved command (subcommand positions are relative to
   // the full argv, as in Redis). False when the keys can't be extracted (bad numkeys...).
@@ -332,6 +392,14 @@ class CommandRegistry {
   std::map<std::string, std::unique_ptr<CommandSpec>, std::less<>> commands_;
   // Hash index over commands_ for the dispatcher's per-command lookup (names point into specs).
   std::unordered_map<std::string_view, const CommandSpec*> by_name_;
+
+  // Run-time commands: live ones by lowercase name; every spec ever added (owned, never freed
+  // before the registry; each CustomSpec also owns the strings its spec's views point into).
+  struct CustomSpec;
+  mutable std::shared_mutex custom_mu_;
+  std::atomic<int> custom_live_count_{0};
+  std::map<std::string, const CommandSpec*, std::less<>> custom_live_;
+  std::vector<std::unique_ptr<CustomSpec>> custom_all_;
 };
 
 // Every family's registration function; all_families.cpp lists them.

@@ -213,16 +213,32 @@ void SendCommandDocs(const CommandSpec& spec, protocol::ReplyBuilder& rb) {
   std::vector<std::string_view> doc_flags;
   if (spec.doc_flags & DOC::kDeprecated) doc_flags.push_back("deprecated");
   if (spec.doc_flags & DOC::kSyscmd) doc_flags.push_back("syscmd");
-  rb.StartMap(4 + !doc_flags.empty() + !spec.deprecated_since.empty() + !spec.replaced_by.empty() +
-              !spec.history.empty() + !spec.arguments.empty() + subs);
-  rb.SendBulk("summary");
-  rb.SendBulk(spec.summary);
-  rb.SendBulk("since");
-  rb.SendBulk(spec.since);
+  // A run-time (module) command shows only the docs it has, and its module, as Redis does.
+  const bool module = spec.flags & CO::kModule;
+  const bool summary = !module || !spec.summary.empty();
+  const bool since = !module || !spec.since.empty();
+  const bool complexity = !module || !spec.complexity.empty();
+  rb.StartMap(1 + summary + since + complexity + module + !doc_flags.empty() +
+              !spec.deprecated_since.empty() + !spec.replaced_by.empty() + !spec.history.empty() +
+              !spec.arguments.empty() + subs);
+  if (summary) {
+    rb.SendBulk("summary");
+    rb.SendBulk(spec.summary);
+  }
+  if (since) {
+    rb.SendBulk("since");
+    rb.SendBulk(spec.since);
+  }
   rb.SendBulk("group");
   rb.SendBulk(spec.group);
-  rb.SendBulk("complexity");
-  rb.SendBulk(spec.complexity);
+  if (complexity) {
+    rb.SendBulk("complexity");
+    rb.SendBulk(spec.complexity);
+  }
+  if (module) {
+    rb.SendBulk("module");
+    rb.SendBulk(spec.module);
+  }
   if (!doc_flags.empty()) {
     rb.SendBulk("doc_flags");
     SendFlagSet(doc_flags, rb);
@@ -271,9 +287,9 @@ const CommandSpec* LookupByFullName(const CommandRegistry& reg, std::string_view
 
 // COMMAND -> array of every command's 10-element entry
 void CmdCommand(CmdArgList args, CommandContext& ctx) {
-  auto& all = ctx.server.registry().all();
+  std::vector<const CommandSpec*> all = ctx.server.registry().Snapshot();
   ctx.rb.StartArray(all.size());
-  for (auto& [name, spec] : all) SendCommandInfo(*spec, ctx.rb);
+  for (const CommandSpec* spec : all) SendCommandInfo(*spec, ctx.rb);
 }
 
 // COMMAND COUNT -> integer: number of top-level commands
@@ -298,8 +314,9 @@ void CmdCommandInfo(CmdArgList args, CommandContext& ctx) {
 void CmdCommandDocs(CmdArgList args, CommandContext& ctx) {
   const CommandRegistry& reg = ctx.server.registry();
   if (args.size() == 2) {
-    ctx.rb.StartMap(reg.size());
-    for (auto& [name, spec] : reg.all()) {
+    std::vector<const CommandSpec*> all = reg.Snapshot();
+    ctx.rb.StartMap(all.size());
+    for (const CommandSpec* spec : all) {
       ctx.rb.SendBulk(spec->full_name);
       SendCommandDocs(*spec, ctx.rb);
     }
@@ -395,8 +412,9 @@ void CmdCommandList(CmdArgList args, CommandContext& ctx) {
     switch (filter) {
       case kNone:
         break;
-      case kModule:
-        return;  // no modules
+      case kModule:  // run-time commands (Python's register_command) belong to a module
+        if (!(spec.flags & CO::kModule) || spec.module != value) return;
+        break;
       case kAclCat: {
         bool in = false;
         for (auto c : AclCategoryNames(spec.AllAclCategories()))
@@ -410,7 +428,7 @@ void CmdCommandList(CmdArgList args, CommandContext& ctx) {
     }
     names.push_back(spec.full_name);
   };
-  for (auto& [name, spec] : ctx.server.registry().all()) {
+  for (const CommandSpec* spec : ctx.server.registry().Snapshot()) {
     // A container's categories are only "@slow"; it matches ACLCAT only through them.
     if (spec->HasSubcommands() && !spec->handler && filter == kAclCat) {
       CommandSpec bare;

@@ -49,7 +49,14 @@ script::ScriptEngine& ServerState::scripts() {
 
 CommandStats& ServerState::StatsFor(const CommandSpec* spec) {
   // The map is never modified after construction: lookups need no lock.
-  return *command_stats_.at(spec);
+  if (!(spec->flags & CO::kModule)) return *command_stats_.at(spec);
+  // Run-time commands: by name, created at their first call and never freed (a caller may hold
+  // the reference), so a replaced command goes on counting under its name.
+  std::lock_guard lk(stats_mu_);
+  auto it = custom_stats_.find(spec->full_name);
+  if (it == custom_stats_.end())
+    it = custom_stats_.emplace(spec->full_name, std::make_unique<CommandStats>()).first;
+  return *it->second;
 }
 
 void ServerState::ForEachCommandStats(
@@ -58,6 +65,12 @@ void ServerState::ForEachCommandStats(
   for (auto& [spec, st] : command_stats_) {
     if (st->calls.load() || st->rejected_calls.load() || st->failed_calls.load())
       rows.emplace_back(spec->full_name, st.get());
+  }
+  {
+    std::lock_guard lk(stats_mu_);  // entries are never freed: used after unlocking
+    for (auto& [name, st] : custom_stats_)
+      if (st->calls.load() || st->rejected_calls.load() || st->failed_calls.load())
+        rows.emplace_back(name, st.get());
   }
   std::sort(rows.begin(), rows.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -74,6 +87,12 @@ void ServerState::ResetStats() {
   }
   engine_->ResetStats();
   std::lock_guard lk(stats_mu_);
+  for (auto& [name, st] : custom_stats_) {  // references handed out stay valid: reset in place
+    st->calls = 0;
+    st->usec = 0;
+    st->rejected_calls = 0;
+    st->failed_calls = 0;
+  }
   error_counts_.clear();
   total_commands = 0;
   total_connections = 0;

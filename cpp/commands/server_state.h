@@ -57,6 +57,8 @@ class ServerState {
   Engine& engine() { return *engine_; }
   Config& config() { return *config_; }
   const CommandRegistry& registry() const { return registry_; }
+  // For commands added at run time (CommandRegistry::AddCustom/RemoveCustom).
+  CommandRegistry& mutable_registry() { return registry_; }
   ClientRegistry& clients() { return clients_; }
   // RDB snapshots: SAVE, BGSAVE, save points, loading at start (commands/persistence.h).
   Persistence& persistence() { return *persistence_; }
@@ -111,6 +113,8 @@ class ServerState {
   std::string run_id_;
   mutable std::mutex stats_mu_;
   std::map<const CommandSpec*, std::unique_ptr<CommandStats>> command_stats_;
+  // Stats of commands added at run time, by name (stats_mu_): created at their first call.
+  std::map<std::string, std::unique_ptr<CommandStats>, std::less<>> custom_stats_;
   std::map<std::string, uint64_t, std::less<>> error_counts_;
 };
 

@@ -7,7 +7,32 @@ namespace {
 thread_local const ExecGate* tl_exclusive_gate = nullptr;
 thread_local const ExecGate* tl_shared_gate = nullptr;
 std::atomic<int> g_next_slot{0};
+std::atomic<ExecGate::WaitHook> g_wait_hook{nullptr};
+std::atomic<ExecGate::ResumeHook> g_resume_hook{nullptr};
+
+// Runs the wait hooks around one wait (see SetWaitHooks).
+class WaitScope {
+ public:
+  WaitScope() : resume_(g_resume_hook.load(std::memory_order_acquire)) {
+    if (auto before = g_wait_hook.load(std::memory_order_acquire); before && resume_)
+      token_ = before();
+  }
+  ~WaitScope() {
+    if (token_) resume_(token_);
+  }
+  WaitScope(const WaitScope&) = delete;
+  WaitScope& operator=(const WaitScope&) = delete;
+
+ private:
+  ExecGate::ResumeHook resume_;
+  void* token_ = nullptr;
+};
 }  // namespace
+
+void ExecGate::SetWaitHooks(WaitHook before, ResumeHook after) {
+  g_resume_hook.store(after, std::memory_order_release);
+  g_wait_hook.store(before, std::memory_order_release);
+}
 
 int ExecGate::ThreadSlot() {
   thread_local int slot = g_next_slot.fetch_add(1, std::memory_order_relaxed) % kSlots;
@@ -18,6 +43,7 @@ bool ExecGate::HeldExclusiveByMe() const { return tl_exclusive_gate == this; }
 
 bool ExecGate::Lock(std::mutex& m, bool yield_to_busy) {
   if (m.try_lock()) return true;
+  WaitScope hooks;
   if (!yield_to_busy) {
     m.lock();
     return true;
@@ -57,12 +83,13 @@ ExecGate::Shared::Shared(ExecGate& g, bool yield_to_busy) : gate_(&g) {
     return;
   }
   slot_ = slot;
+  prev_ = tl_shared_gate;
   tl_shared_gate = gate_;
 }
 
 ExecGate::Shared::~Shared() {
   if (slot_ < 0) return;
-  tl_shared_gate = nullptr;
+  tl_shared_gate = prev_;
   gate_->Unlock(gate_->slots_[slot_].mu);
 }
 
@@ -77,13 +104,14 @@ ExecGate::Exclusive::Exclusive(ExecGate& g, bool yield_to_busy) : gate_(&g) {
       return;
     }
   }
+  prev_ = tl_exclusive_gate;
   tl_exclusive_gate = gate_;
   locked_ = true;
 }
 
 ExecGate::Exclusive::~Exclusive() {
   if (!locked_) return;
-  tl_exclusive_gate = nullptr;
+  tl_exclusive_gate = prev_;
   for (auto it = gate_->slots_.rbegin(); it != gate_->slots_.rend(); ++it) it->mu.unlock();
   if (gate_->waiters_.load(std::memory_order_seq_cst) != 0) gate_->Wake();
 }

@@ -6,7 +6,9 @@
 // taken after the token, so an exclusive holder needs no shard lock at all.
 //
 // Re-entrant per thread: a command dispatched from inside an exclusive section (a script calling
-// redis.call) or a nested shared section does not lock again.
+// redis.call) or a nested shared section does not lock again. Sections of different gates (two
+// engines in one process: a Python-defined command of one using another) nest: leaving the
+// inner one restores the outer one's state.
 //
 // Busy holders: an exclusive holder that runs long (a script past busy-reply-threshold) marks
 // the gate busy (SetBusy with a nonzero reason). Takers that asked to yield to a busy holder
@@ -39,6 +41,7 @@ class ExecGate {
 
    private:
     ExecGate* gate_;
+    const ExecGate* prev_ = nullptr;  // a section of another gate this thread is inside
     int slot_ = -1;
     bool acquired_ = true;
   };
@@ -54,12 +57,22 @@ class ExecGate {
 
    private:
     ExecGate* gate_;
+    const ExecGate* prev_ = nullptr;  // a section of another gate this thread is inside
     bool locked_ = false;
     bool acquired_ = true;
   };
 
   // True when the calling thread is inside an exclusive section of this gate.
   bool HeldExclusiveByMe() const;
+
+  // Hooks called around every wait for a slot (never on the uncontended path), for what a
+  // waiting thread must not hold: the Python bindings release the GIL there, because a thread
+  // holding the exclusive side may need it (a Python-defined command), so a thread keeping the
+  // GIL while it waits would deadlock. before() returns a token handed to after(). Process-wide;
+  // set once, before commands run.
+  using WaitHook = void* (*)();
+  using ResumeHook = void (*)(void* token);
+  static void SetWaitHooks(WaitHook before, ResumeHook after);
 
   // Called by the exclusive holder: reason != 0 marks it busy (waiters that yield give up),
   // 0 clears it. The reason is the holder's own code (the command layer: eval or function).

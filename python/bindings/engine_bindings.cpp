@@ -65,15 +65,6 @@ class EmbeddedSink final : public WaiterSink {
   protocol::RespValue value_;
 };
 
-// Whether the interpreter is shutting down (no GIL release then).
-inline bool Finalizing() {
-#if PY_VERSION_HEX >= 0x030D0000
-  return Py_IsFinalizing();
-#else
-  return _Py_IsFinalizing();
-#endif
-}
-
 class PySession {
  public:
   PySession(std::shared_ptr<PyEngine> engine, int db, int protocol, bool decode,
@@ -111,6 +102,7 @@ class PySession {
 
   // Runs one command; returns the reply, raises the error reply as redis-py's exception.
   pyb::object Execute(const pyb::tuple& args, bool decode) {
+    CheckNotInsideCommand(*engine_);
     ArgVector argv;
     for (auto a : args) argv.Add(a.ptr(), style_);
     if (argv.size() == 0) throw pyb::value_error("execute() needs at least the command name");
@@ -127,6 +119,7 @@ class PySession {
   // check_watch (atomic only): as EXEC after WATCH, nothing runs when a key this session watches
   // changed (returns (None, [])); the session's keys are unwatched either way.
   pyb::tuple ExecuteMany(const pyb::list& commands, bool atomic, bool decode, bool check_watch) {
+    CheckNotInsideCommand(*engine_);
     std::vector<ArgVector> argvs(commands.size());
     // The argument objects must outlive the engine calls (argv points into them), and the list
     // may be changed by another thread while the GIL is released: hold every command's tuple.
@@ -197,11 +190,11 @@ class PySession {
   }
 
   int db() {
-    std::lock_guard lk(mu_);
+    auto lk = LockKeepingGil();
     return session_.db_index;
   }
   int protocol() {
-    std::lock_guard lk(mu_);
+    auto lk = LockKeepingGil();
     return session_.resp;
   }
   uint64_t id() const { return session_.id; }
@@ -242,14 +235,21 @@ class PySession {
     return sink->Wait();
   }
 
+  // Locks the session mutex from a thread holding the GIL: never waits with it held (the holder
+  // may be running a Python-defined command, which needs the GIL).
+  std::unique_lock<std::mutex> LockKeepingGil() {
+    std::unique_lock lk(mu_, std::try_to_lock);
+    if (!lk.owns_lock()) {
+      pyb::gil_scoped_release release;
+      lk.lock();
+    }
+    return lk;
+  }
+
   protocol::RespValue Run(std::span<const std::string_view> argv, bool* interrupted) {
     bool keep_gil = engine_->KeepsGil(argv[0]);
     if (keep_gil) {
-      std::unique_lock lk(mu_, std::try_to_lock);
-      if (!lk.owns_lock()) {
-        pyb::gil_scoped_release release;
-        lk.lock();
-      }
+      auto lk = LockKeepingGil();
       return DispatchOne(argv);
     }
     pyb::gil_scoped_release release;

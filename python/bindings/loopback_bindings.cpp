@@ -123,6 +123,7 @@ class PyLoopback final : public Subscriber {
   }
 
   void Write(const pyb::bytes& data) {
+    CheckNotInsideCommand(*engine_);
     std::string_view in(PyBytes_AS_STRING(data.ptr()), PyBytes_GET_SIZE(data.ptr()));
     bool interrupted = false;
     {

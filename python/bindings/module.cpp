@@ -7,6 +7,7 @@ void RegisterServer(pybind11::module_& m);
 void RegisterPubSub(pybind11::module_& m);
 void RegisterLoopback(pybind11::module_& m);
 void RegisterNumpy(pybind11::module_& m);
+void RegisterCommands(pybind11::module_& m);
 }  // namespace fincache::py
 
 PYBIND11_MODULE(_core, m) {
@@ -17,4 +18,5 @@ PYBIND11_MODULE(_core, m) {
   fincache::py::RegisterPubSub(m);
   fincache::py::RegisterLoopback(m);
   fincache::py::RegisterNumpy(m);
+  fincache::py::RegisterCommands(m);
 }

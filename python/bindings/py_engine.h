@@ -64,6 +64,9 @@ class PyEngine {
     if (spec && keeps_gil_.size() < 4096) keeps_gil_.emplace(std::string(name), keep);
     return keep;
   }
+  // After the command table changed (a Python command registered or removed): forget the
+  // memoized choices. With the GIL.
+  void ForgetGilChoices() { keeps_gil_.clear(); }
 
  private:
   struct StringHash {
@@ -74,6 +77,52 @@ class PyEngine {
   std::unique_ptr<ServerState> state_;
   std::unique_ptr<Dispatcher> dispatcher_;
 };
+
+// Whether the interpreter is shutting down (no GIL release then).
+inline bool Finalizing() {
+#if PY_VERSION_HEX >= 0x030D0000
+  return Py_IsFinalizing();
+#else
+  return _Py_IsFinalizing();
+#endif
+}
+
+// Which engine's Python-defined command this thread is running (command_bindings.cpp), so the
+// engine's own sessions refuse to be used from inside it: the session the command came from may
+// be held by this very thread (a self-deadlock), and ctx.call() is the way to run commands there.
+struct RunningCommand {
+  const ServerState* state = nullptr;
+  int depth = 0;  // Python commands nested through ctx.call on this thread
+
+  static RunningCommand& Mine() {
+    thread_local RunningCommand r;
+    return r;
+  }
+  class Scope {
+   public:
+    explicit Scope(const ServerState* state) : saved_(Mine().state) {
+      Mine().state = state;
+      ++Mine().depth;
+    }
+    ~Scope() {
+      Mine().state = saved_;
+      --Mine().depth;
+    }
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
+
+   private:
+    const ServerState* saved_;
+  };
+};
+
+// Raises RuntimeError when called from inside a Python-defined command of this engine.
+inline void CheckNotInsideCommand(PyEngine& engine) {
+  if (RunningCommand::Mine().state == &engine.state())
+    throw std::runtime_error(
+        "a registered command's function can't use its own engine through a Cache or "
+        "fincache.Redis: run commands with ctx.call(...)");
+}
 
 // How the wait for a parked embedded call (BLPOP... from Cache or a Loopback) ended.
 enum class ParkedEnd {

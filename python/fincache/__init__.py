@@ -13,11 +13,13 @@ engine in-process; ``Server`` serves a Cache's engine over RESP to any Redis cli
 
 from . import _core, scripts
 from ._cache import Cache, Pipeline
+from ._commands import CommandContext, SimpleString
 from ._pubsub import PubSub
 from ._redis import Redis
 from ._server import Server
 from .exceptions import (
     AuthenticationError,
+    CommandError,
     ConnectionError,
     DataError,
     RedisError,
@@ -30,6 +32,8 @@ __version__: str = _core.__version__
 __all__ = [
     "AuthenticationError",
     "Cache",
+    "CommandContext",
+    "CommandError",
     "ConnectionError",
     "DataError",
     "Pipeline",
@@ -38,6 +42,7 @@ __all__ = [
     "RedisError",
     "ResponseError",
     "Server",
+    "SimpleString",
     "WatchError",
     "__version__",
     "scripts",

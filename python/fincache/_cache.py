@@ -14,7 +14,18 @@ from __future__ import annotations
 import inspect
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Tuple,
+    Union,
+)
 
 from redis._parsers.base import BaseParser
 from redis._parsers.encoders import Encoder
@@ -244,6 +255,55 @@ class Cache(CoreCommands):
         _core.mset_arrays(self._engine, self._session.db, keys, np.asarray(values),
                           BaseParser.parse_error)
         return True
+
+    # ---- Python-defined commands ----------------------------------------------------------------
+
+    def register_command(
+        self,
+        name: str,
+        fn: Callable[..., Any],
+        *,
+        flags: Iterable[str] = (),
+        first_key: int = 0,
+        last_key: Optional[int] = None,
+        step: int = 1,
+        arity: Optional[int] = None,
+        summary: Optional[str] = None,
+        replace: bool = False,
+    ) -> None:
+        """Make ``fn`` a command of this engine, called by every client as ``name``.
+
+        ``fn(ctx, *args)`` gets a ``fincache.CommandContext`` and the command's arguments (bytes,
+        or str when this Cache decodes) and returns the reply: bytes/str (bulk string), int
+        (integer), float (double in RESP3, bulk string in RESP2), None (nil), True/False
+        (boolean in RESP3, 1/0 in RESP2), list/tuple (array), set (set), dict (map in RESP3,
+        flat array in RESP2), ``fincache.SimpleString("OK")`` (+OK), an exception instance
+        (error reply). Raising ``fincache.CommandError("WRONGTYPE ...")`` answers that error as
+        it is; any other exception answers ``ERR <Type>: <message>``.
+
+        The command runs atomically, like a script: ``ctx.call(*args)`` runs commands on the same
+        engine inside it. ``flags``: ``readonly`` (commands that write are refused inside it),
+        ``write``, ``denyoom``, ``admin``, ``noscript`` (not callable from Lua), ``fast``. Key
+        positions (``first_key``, ``last_key``: negative counts from the end, ``step``) and
+        ``arity`` (N: exactly N words with the name, -N: at least N; by default at least up to
+        the keys) are checked before ``fn`` runs and listed by COMMAND INFO. ``summary`` (by
+        default the first line of ``fn``'s docstring) is COMMAND DOCS's. A built-in command's
+        name is refused; an already registered one unless ``replace=True``.
+        """
+        from ._commands import register_command
+
+        register_command(
+            self._engine, name, fn, flags=flags, first_key=first_key, last_key=last_key,
+            step=step, arity=arity, summary=summary, replace=replace,
+            decode_responses=self._decode, encoding=self._encoder.encoding,
+            encoding_errors=self._encoding_errors,
+        )
+
+    def unregister_command(self, name: str) -> bool:
+        """Remove a command added by ``register_command``; False when there was none."""
+        from ._commands import unregister_command
+
+        return unregister_command(self._engine, name)
 
     # ---- redis-py client plumbing ------------------------------------------------------------
 

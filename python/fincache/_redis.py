@@ -22,7 +22,7 @@ from redis.client import EMPTY_RESPONSE, NEVER_DECODE
 from redis.connection import AbstractConnection, ConnectionPool
 from redis.exceptions import ResponseError
 
-from . import _core
+from . import _commands, _core
 from ._cache import Cache, _settings_to_config, _split_command_name
 
 __all__ = ["LoopbackConnection", "Redis"]
@@ -218,8 +218,26 @@ class Redis(redis.Redis):
                                 kwargs.get("encoding", "utf-8"), kwargs.get("encoding_errors", "strict"),
                                 kwargs.get("legacy_responses", True))
 
+    def register_command(self, name: str, fn: Any, **kwargs: Any) -> None:
+        """``Cache.register_command`` on this client's engine (arguments decoded as this client
+        decodes replies)."""
+        _register_on(self._engine, self.get_encoder(), name, fn, kwargs)
+
+    def unregister_command(self, name: str) -> bool:
+        """``Cache.unregister_command`` on this client's engine."""
+        return _commands.unregister_command(self._engine, name)
+
     def __repr__(self) -> str:
         return f"<fincache.Redis(engine={hex(id(self._engine))}, pool={self.connection_pool!r})>"
+
+
+def _register_on(engine: Any, encoder: Any, name: str, fn: Any, kwargs: Dict[str, Any]) -> None:
+    for key in ("decode_responses", "encoding", "encoding_errors"):
+        if key in kwargs:
+            raise TypeError(f"register_command() takes no {key!r}: the client's own is used")
+    _commands.register_command(engine, name, fn, decode_responses=encoder.decode_responses,
+                               encoding=encoder.encoding, encoding_errors=encoder.encoding_errors,
+                               **kwargs)
 
 
 class _EngineRef:

@@ -17,8 +17,8 @@ from typing import Any, Dict, List, Optional
 import redis.asyncio as aioredis
 from redis.asyncio.connection import AbstractConnection, ConnectionPool
 
-from . import _core
-from ._redis import _engine_of, _reject_network_args
+from . import _commands, _core
+from ._redis import _engine_of, _register_on, _reject_network_args
 
 __all__ = ["LoopbackConnection", "Redis"]
 
@@ -157,3 +157,12 @@ class Redis(aioredis.Redis):
     @property
     def engine(self) -> Any:
         return self._engine
+
+    def register_command(self, name: str, fn: Any, **kwargs: Any) -> None:
+        """``Cache.register_command`` on this client's engine (``fn`` is a plain function: it
+        runs inside the engine, not on the event loop)."""
+        _register_on(self._engine, self.get_encoder(), name, fn, kwargs)
+
+    def unregister_command(self, name: str) -> bool:
+        """``Cache.unregister_command`` on this client's engine."""
+        return _commands.unregister_command(self._engine, name)

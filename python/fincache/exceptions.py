@@ -22,10 +22,22 @@ from redis.exceptions import (
     WatchError,
 )
 
+
+class CommandError(ResponseError):
+    """An error reply with its full text, code first (``"WRONGTYPE Operation against..."``).
+
+    Raise it from a registered command's function to answer exactly that error (a text whose
+    first word is not an upper-case code gets ``ERR`` in front); ``ctx.call()`` raises it for the
+    error replies of the commands it runs. A ``ResponseError``: ``except ResponseError`` catches
+    it.
+    """
+
+
 __all__ = [
     "AuthenticationError",
     "AuthenticationWrongNumberOfArgsError",
     "BusyLoadingError",
+    "CommandError",
     "ConnectionError",
     "DataError",
     "ExecAbortError",
