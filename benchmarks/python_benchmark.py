@@ -7,7 +7,9 @@ Clients, each measured on the same operations with a warm-up, best of --rounds:
   fakeredis          fakeredis.FakeRedis (pure Python), if installed
   redis-py unix      redis.Redis over a unix socket to a redis-server started for the run
 
-Prints microseconds per call and the ratio fakeredis / fincache.Redis.
+Prints microseconds per call and the ratio fakeredis / fincache.Redis; then server-side logic
+per call: a Lua script (EVALSHA) and a Python command (Cache.register_command) doing the same
+INCR, on the FinCache clients (EVALSHA also on redis-server).
 
 Usage:
   python benchmarks/python_benchmark.py [-n 20000] [--rounds 3]
@@ -39,6 +41,20 @@ OPS = {
     "ZRANGE 10": lambda c, i: c.zrange("z", 0, 9, withscores=True),
     "LPUSH+RPOP": lambda c, i: (c.lpush("l", i), c.rpop("l")),
 }
+
+
+INCR_LUA = "return redis.call('INCR', KEYS[1])"
+
+
+def server_side_ops(client) -> dict:
+    """EVALSHA and (on FinCache) a registered Python command, both doing INCR."""
+    sha = client.script_load(INCR_LUA)
+    ops = {"EVALSHA (INCR)": lambda c, i: c.evalsha(sha, 1, "sc")}
+    if hasattr(client, "register_command"):
+        client.register_command("PYINCR", lambda ctx, key: ctx.call("INCR", key),
+                                flags=("write",), first_key=1, replace=True)
+        ops["Python command (INCR)"] = lambda c, i: c.execute_command("PYINCR", "pc")
+    return ops
 
 
 def time_op(client, op, n: int, rounds: int) -> float:
@@ -88,6 +104,9 @@ def main() -> int:
     try:
         results = {name: {op: time_op(c, fn, args.n, args.rounds) for op, fn in OPS.items()}
                    for name, c in clients.items()}
+        scripted = {name: {op: time_op(c, fn, args.n, args.rounds)
+                           for op, fn in server_side_ops(c).items()}
+                    for name, c in clients.items() if name != "fakeredis"}
     finally:
         if proc:
             proc.terminate()
@@ -107,6 +126,15 @@ def main() -> int:
         if "fakeredis" in results:
             row += f" {results['fakeredis'][op] / results['fincache.Redis'][op]:.1f}x |"
         print(row)
+
+    print("\nServer-side logic, µs per call (n/a: redis-server has no Python commands)\n")
+    snames = list(scripted)
+    head = "| operation | " + " | ".join(snames) + " |"
+    print(head)
+    print("|---" * (head.count("|") - 1) + "|")
+    for op in ("EVALSHA (INCR)", "Python command (INCR)"):
+        cells = [f"{scripted[n][op]:.2f}" if op in scripted[n] else "n/a" for n in snames]
+        print(f"| {op} | " + " | ".join(cells) + " |")
     return 0
 
 

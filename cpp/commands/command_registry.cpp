@@ -282,11 +282,11 @@ std::string CheckCustomDef(const CustomCommandDef& def) {
   for (unsigned char c : n)
     if (c <= ' ' || c == 0x7f || c == '|')
       return "a command name has no space, control character or '|'";
+  if (def.first_key < 0) return "first_key can't be negative";
   if (def.arity == 0) return "arity can't be 0 (N: exactly N arguments, -N: at least N)";
   if (!def.handler) return "no handler";
   if ((def.flags & CO::kWrite) && (def.flags & CO::kReadOnly))
     return "a command can't be both write and readonly";
-  if (def.first_key < 0) return "first_key can't be negative";
   if (def.first_key == 0) {
     if (def.last_key != 0) return "last_key needs first_key";
     return "";

@@ -417,10 +417,11 @@ class PyCommand final : public ExternalCommand {
     RespValue reply;
     std::string err;
     PyCommandContext* handle = nullptr;
+    pyb::object handle_obj;  // keeps handle alive until it is deactivated below
     try {
       auto owned = std::make_unique<PyCommandContext>(ctx, args, style_, read_only_);
       handle = owned.get();
-      pyb::object handle_obj = pyb::cast(std::move(owned));
+      handle_obj = pyb::cast(std::move(owned));
       pyb::tuple call_args(args.size());
       call_args[0] = handle_obj;
       for (size_t i = 1; i < args.size(); ++i) call_args[i] = ArgObject(args[i], style_);
