@@ -92,6 +92,7 @@ void ServerState::ResetStats() {
     st->usec = 0;
     st->rejected_calls = 0;
     st->failed_calls = 0;
+    for (auto& b : st->latency) b = 0;
   }
   error_counts_.clear();
   total_commands = 0;
