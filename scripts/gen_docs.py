@@ -39,9 +39,18 @@ KNOWN_DIFFERENCES = [
     "functions, so the NUL hides the newline and the client waits without a reply.",
     "`CLIENT SETINFO` (Redis 7.2) exists because redis-py sends it on connect; `CLIENT LIST` keeps "
     "7.0's fields.",
-    "`CLIENT` and `CONFIG` lack some subcommands (CLIENT CACHING/GETREDIR/NO-EVICT/PAUSE/REPLY/"
-    "TRACKING/TRACKINGINFO/UNBLOCK/UNPAUSE, CONFIG REWRITE): they answer Redis's unknown-subcommand "
-    "error, and `COMMAND INFO/DOCS` list only the subcommands FinCache has.",
+    "`CLIENT` lacks CACHING/GETREDIR/TRACKING/TRACKINGINFO and `LATENCY` lacks DOCTOR/GRAPH: they "
+    "answer Redis's unknown-subcommand error, and `COMMAND INFO/DOCS` list only the subcommands "
+    "FinCache has. `DEBUG` has SLEEP, SET-ACTIVE-EXPIRE, OBJECT, RELOAD and CHANGE-REPL-ID only "
+    "(others: unknown subcommand); its HELP lists those. `CLIENT KILL MAXAGE` is Redis 7.4's: a "
+    "syntax error, as in 7.0.",
+    "`CLIENT PAUSE` holds network clients only (the embedded API and HTTP are never paused) and "
+    "does not pause active expiry; `CLIENT REPLY OFF|SKIP` acts on network connections (the "
+    "embedded API gets every reply).",
+    "`DEBUG OBJECT` serializedlength of LZF-compressible strings can differ (FinCache's LZF output "
+    "is valid but not liblzf's bytes); `DEBUG RELOAD NOFLUSH` without MERGE over existing keys "
+    "answers an error (Redis stops the server). A `DEBUG` refused by `enable-debug-command` is a "
+    "failed call, not a rejected one (inside MULTI it is queued).",
     "`OBJECT FREQ` always answers Redis's \"LFU maxmemory policy is not selected\" error: "
     "`maxmemory-policy` does not exist yet.",
     "Redis shares one object for small integers (0..9999): `OBJECT REFCOUNT` of a COPY of such a "
@@ -50,8 +59,10 @@ KNOWN_DIFFERENCES = [
     "`UNLINK` and `FLUSHALL/FLUSHDB ASYNC` free memory before replying.",
     "`CONFIG GET` returns settings sorted by name (Redis: hash order); only settings FinCache honours "
     "exist (see configuration.md).",
-    "`INFO`: fields without data behind them have fixed values (`rbs`/`rbp` in CLIENT LIST, "
-    "`mem_allocator:libc`); no `latencystats` section yet.",
+    "`INFO`: every Redis 7.0 section and field name, plus `fincache_version`; fields without data "
+    "behind them have fixed values (copy-on-write, defrag, tracking, `rbs`/`rbp` in CLIENT LIST, "
+    "`mem_allocator:libc`), `allocator_*` come from glibc's mallinfo2, `used_cpu_*_main_thread` "
+    "is the thread answering INFO.",
     "`--port 0` picks a free port (Redis: TCP disabled); `io-threads` counts threads that each run "
     "whole requests (0 = one per core).",
     "The embedded Python API runs as the process itself: its sessions need no `AUTH` even with "

@@ -36,6 +36,13 @@ void RegisterProcessSettings(Config& config) {
                      net::LogLevel level;
                      if (net::ParseLogLevel(v, &level)) net::SetLogLevel(level);
                    }});
+  // "redis": Redis's log lines; "json": one JSON object per line (time, pid, role, level,
+  // message) for log shippers.
+  config.Register({.name = "log-format",
+                   .kind = Config::Kind::kEnum,
+                   .enum_values = {"redis", "json"},
+                   .default_value = "redis",
+                   .on_set = [](const std::string& v) { net::SetLogFormat(v); }});
   // Accepted for redis.conf compatibility with its only supported value: run fincache-server in
   // the foreground under a service manager (systemd, a container runtime).
   config.Register({.name = "daemonize",

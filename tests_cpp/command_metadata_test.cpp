@@ -76,7 +76,8 @@ TEST_F(CommandMetadataTest, EveryCommandHasDocs) {
   for (const CommandSpec* s : AllSpecs()) {
     SCOPED_TRACE(s->full_name);
     EXPECT_FALSE(s->summary.empty());
-    EXPECT_FALSE(s->complexity.empty());
+    // Redis 7.0 declares a complexity for every command but MONITOR.
+    EXPECT_EQ(s->complexity.empty(), s->full_name == "monitor");
     EXPECT_FALSE(s->group.empty());
     EXPECT_TRUE(ValidVersion(s->since)) << s->since;
     std::string_view prev = "0.0.0";

@@ -123,12 +123,10 @@ FAMILY = ["get", "set", "incrbyfloat", "mset", "lcs", "del", "exists", "expire",
 
 # Documented differences in COMMAND INFO's subcommand lists (everything else of these containers,
 # and every subcommand both have, is compared exactly):
-# - subcommands Redis 7.0.15 has and FinCache doesn't implement yet (client tracking/caching,
-#   pause/unpause, reply, unblock, no-evict; CONFIG REWRITE): later issues;
+# - subcommands Redis 7.0.15 has and FinCache doesn't implement yet (client tracking/caching):
+#   later issues;
 KNOWN_MISSING_SUBCOMMANDS = {
-    "client|caching", "client|getredir", "client|no-evict", "client|pause", "client|reply",
-    "client|tracking", "client|trackinginfo", "client|unblock", "client|unpause",
-    "config|rewrite",
+    "client|caching", "client|getredir", "client|tracking", "client|trackinginfo",
 }
 # - CLIENT SETINFO is Redis 7.2's; FinCache keeps it because redis-py >= 5 sends it on connect.
 KNOWN_EXTRA_SUBCOMMANDS = {"client|setinfo"}

@@ -1,5 +1,6 @@
 #include "commands/config.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include <cstring>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 
 #include "commands/persistence.h"
@@ -312,6 +314,95 @@ Config::Config() {
               }
               return "";
             }});
+
+  // ---- operations (commands/ops_state.h; ServerState follows them with listeners) ----
+  // SLOWLOG: commands running at least this many µs are logged (-1 off, 0 all), newest kept.
+  Register({.name = "slowlog-log-slower-than",
+            .kind = Kind::kInt,
+            .min = -1,
+            .max = INT64_MAX,
+            .default_value = "10000"});
+  Register({.name = "slowlog-max-len",
+            .kind = Kind::kInt,
+            .min = 0,
+            .max = INT64_MAX,
+            .default_value = "128"});
+  // LATENCY: events ("command", "fast-command") of at least this many ms are sampled (0 off).
+  Register({.name = "latency-monitor-threshold",
+            .kind = Kind::kInt,
+            .min = 0,
+            .max = INT64_MAX,
+            .default_value = "0"});
+  // INFO latencystats: per-command latency histograms and the percentiles it prints.
+  Register({.name = "latency-tracking", .kind = Kind::kBool, .default_value = "yes"});
+  Register(
+      {.name = "latency-tracking-info-percentiles",
+       .kind = Kind::kString,
+       .default_value = "50 99 99.9",
+       .validate = [](std::string& v) -> std::string {
+         std::vector<double> values;
+         if (!ParsePercentiles(v, &values))
+           return "Invalid latency-tracking-info-percentiles parameters";
+         for (double d : values)
+           if (d < 0.0 || d > 100.0)
+             return "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]";
+         v = FormatPercentiles(values);
+         return "";
+       }});
+  // DEBUG: "no" refuses it, "local" allows it from loopback and unix-socket clients (and the
+  // embedded API), "yes" from everyone. Startup only, as Redis's.
+  Register({.name = "enable-debug-command",
+            .kind = Kind::kEnum,
+            .immutable = true,
+            .enum_values = {"no", "yes", "local"},
+            .default_value = "no"});
+  // Audit log (commands/audit_log.h): one JSON line per write command and per authentication,
+  // appended to this file ("" off); argument values only with audit-log-values yes.
+  Register({.name = "audit-log",
+            .kind = Kind::kString,
+            .default_value = "",
+            .validate = [](std::string& v) -> std::string {
+              if (v.empty()) return "";
+              int fd = ::open(v.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+              if (fd < 0)
+                return std::string("Can't open the audit log file: ") + std::strerror(errno);
+              ::close(fd);
+              return "";
+            }});
+  Register({.name = "audit-log-values", .kind = Kind::kBool, .default_value = "no"});
+}
+
+bool Config::ParsePercentiles(std::string_view text, std::vector<double>* out) {
+  std::vector<std::string> parts;
+  if (!SplitConfigLine(text, &parts)) return false;
+  out->clear();
+  for (auto& p : parts) {
+    double d;
+    if (!ParseDouble(p, &d)) return false;
+    out->push_back(d);
+  }
+  return true;
+}
+
+std::string Config::FormatPercentiles(const std::vector<double>& values) {
+  std::string out;
+  for (double d : values) {
+    if (!out.empty()) out += ' ';
+    out += FormatPercentile(d);
+  }
+  return out;
+}
+
+std::string Config::FormatPercentile(double d) {
+  // Redis prints "%f" and trims trailing zeros and a trailing dot: 99.900000 -> 99.9, 50 -> 50.
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%f", d);
+  std::string s = buf;
+  if (s.find('.') != std::string::npos) {
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+  }
+  return s;
 }
 
 std::string Config::NormalizeObufLimits(std::string& value) {

@@ -65,8 +65,16 @@ class Config {
   // Applies FINCACHE_<NAME> environment variables (name upper-cased, '-' → '_').
   std::string LoadEnvironment();
 
+  // CONFIG REWRITE (config_rewrite.cpp): writes the settings back into the file at `path`,
+  // keeping its comments and unknown lines, as Redis's rewriteConfig. "" or the error (strerror).
+  std::string RewriteFile(const std::string& path) const;
+
   // Memory value parsing as Redis's memtoull: "100", "1k" (1000), "1kb" (1024), "1mb", "1gb".
   static bool ParseMemory(std::string_view s, int64_t* out);
+  // latency-tracking-info-percentiles: space-separated doubles; printed as Redis ("99.9", "50").
+  static bool ParsePercentiles(std::string_view text, std::vector<double>* out);
+  static std::string FormatPercentiles(const std::vector<double>& values);
+  static std::string FormatPercentile(double d);
 
   // ---- hot typed mirrors ----
   std::atomic<int64_t> proto_max_bulk_len{512LL * 1024 * 1024};
@@ -93,6 +101,7 @@ class Config {
   std::string NormalizeObufLimits(std::string& value);
   void ApplyObufLimits(const std::string& value);
   std::string SetLocked(Item& item, std::string_view value, bool at_startup);
+  static std::string RewriteLine(const Item& item, const std::string& value);
   Item* FindMutable(std::string_view name);
 
   mutable std::mutex mu_;

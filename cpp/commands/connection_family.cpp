@@ -81,10 +81,12 @@ std::string ClientInfoLine(const Session& s, int64_t now_ms, size_t argv_mem,
   size_t tot_mem = sizeof(Session) + qbuf + omem + argv_mem + multi_mem;
   // Redis's flag letters in its order: x (in MULTI), b (blocked), d (a watched key changed).
   std::string flags;
+  if (s.monitoring.load(std::memory_order_relaxed)) flags += 'O';
   if (s.InPubSub()) flags += 'P';
   if (multi >= 0) flags += 'x';
   if (blocked) flags += 'b';
   if (s.watch.dirty.load(std::memory_order_relaxed)) flags += 'd';
+  if (s.no_evict.load(std::memory_order_relaxed)) flags += 'e';
   if (flags.empty()) flags = "N";
   char buf[512];
   std::snprintf(buf, sizeof(buf),
@@ -228,6 +230,10 @@ void CmdReset(CmdArgList args, CommandContext& ctx) {
   s.resp = 2;
   ctx.rb.SetRespVersion(2);
   SetName(s, "");
+  // Out of MONITOR mode, replies on, eviction protection off, as Redis's RESET.
+  if (s.monitoring.exchange(false)) ctx.server.monitors().Remove(s.monitor_sink);
+  s.reply_off = s.reply_skip_next = s.reply_skip = false;
+  s.no_evict.store(false);
   s.user = "default";
   s.authenticated = !ctx.server.config().has_requirepass.load();
   ctx.rb.SendSimple("RESET");
@@ -419,6 +425,64 @@ void CmdClientKill(CmdArgList args, CommandContext& ctx) {
   ctx.rb.SendLong(killed);
 }
 
+// CLIENT PAUSE timeout [WRITE|ALL] -> OK: for `timeout` ms, network clients' commands wait (all
+// of them, or only those that may write or replicate); replaces a pause in force.
+void CmdClientPause(CmdArgList args, CommandContext& ctx) {
+  ClientPause::Mode mode = ClientPause::kAll;
+  if (args.size() == 4) {
+    if (EqualsIgnoreCase(args[3], "write"))
+      mode = ClientPause::kWrite;
+    else if (!EqualsIgnoreCase(args[3], "all"))
+      return ctx.SendError("ERR CLIENT PAUSE mode must be WRITE or ALL");
+  } else if (args.size() > 4) {
+    return ctx.SendError(errors::SubcommandSyntax("CLIENT", args[1]));
+  }
+  int64_t ms;
+  if (!ParseInt64(args[2], &ms))
+    return ctx.SendError("ERR timeout is not an integer or out of range");
+  if (ms < 0) return ctx.SendError("ERR timeout is negative");
+  const int64_t now = ctx.engine.clock().NowMs();
+  if (ms > 0 && ms > INT64_MAX - now) return ctx.SendError("ERR timeout is out of range");
+  ctx.server.client_pause().Pause(mode, ms > 0 ? now + ms : 0);
+  ctx.rb.SendOk();
+}
+
+// CLIENT UNPAUSE -> OK: held commands run
+void CmdClientUnpause(CmdArgList, CommandContext& ctx) {
+  ctx.server.client_pause().Unpause();
+  ctx.rb.SendOk();
+}
+
+// CLIENT REPLY ON|OFF|SKIP -> OK for ON; OFF and SKIP answer nothing. OFF drops every reply until
+// ON, SKIP the reply of the next command. Network connections drop the replies; the embedded
+// API gets the OK and every later reply.
+void CmdClientReply(CmdArgList args, CommandContext& ctx) {
+  Session& s = ctx.session;
+  if (EqualsIgnoreCase(args[2], "on")) {
+    s.reply_off = s.reply_skip = s.reply_skip_next = false;
+  } else if (EqualsIgnoreCase(args[2], "off")) {
+    s.reply_off = true;
+    s.suppress_reply = true;
+  } else if (EqualsIgnoreCase(args[2], "skip")) {
+    if (!s.reply_off) s.reply_skip_next = true;
+    s.suppress_reply = true;
+  } else {
+    return ctx.SendStatus(OpStatus::kSyntaxError);
+  }
+  ctx.rb.SendOk();
+}
+
+// CLIENT NO-EVICT ON|OFF -> OK (CLIENT LIST flag e)
+void CmdClientNoEvict(CmdArgList args, CommandContext& ctx) {
+  if (EqualsIgnoreCase(args[2], "on"))
+    ctx.session.no_evict.store(true);
+  else if (EqualsIgnoreCase(args[2], "off"))
+    ctx.session.no_evict.store(false);
+  else
+    return ctx.SendStatus(OpStatus::kSyntaxError);
+  ctx.rb.SendOk();
+}
+
 // CLIENT HELP -> array of simple strings
 void CmdClientHelp(CmdArgList args, CommandContext& ctx) {
   SendHelp(ctx.rb, "CLIENT",
@@ -447,6 +511,12 @@ void CmdClientHelp(CmdArgList args, CommandContext& ctx) {
                "    Return information about client connections. Options:",
                "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
                "      Return clients of specified type.",
+               "UNPAUSE",
+               "    Stop the current client pause, resuming traffic.",
+               "PAUSE <timeout> [WRITE|ALL]",
+               "    Suspend all, or just write, clients for <timeout> milliseconds.",
+               "REPLY (ON|OFF|SKIP)",
+               "    Control the replies sent to the current connection.",
                "SETINFO <option> <value>",
                "    Set client meta attr. Options are:",
                "    * LIB-NAME: the client lib name.",
@@ -455,6 +525,8 @@ void CmdClientHelp(CmdArgList args, CommandContext& ctx) {
                "    Assign the name <name> to the current connection.",
                "UNBLOCK <clientid> [TIMEOUT|ERROR]",
                "    Unblock the specified blocked client.",
+               "NO-EVICT (ON|OFF)",
+               "    Protect current client connection from eviction.",
            });
 }
 
@@ -642,6 +714,42 @@ void RegisterConnectionFamily(CommandRegistry& r) {
       .Args(
           "client-id/integer timeout_error/oneof?[timeout/pure-token=TIMEOUT "
           "error/pure-token=ERROR]");
+  r.AddSub("client", {.name = "pause",
+                      .arity = -3,
+                      .flags = kSub | CO::kAdmin,
+                      .acl = ACL::kConnection,
+                      .since = "2.9.50",
+                      .summary = "Stop processing commands from clients for some time",
+                      .complexity = "O(1)",
+                      .handler = CmdClientPause})
+      .History({{"6.2.0", "`CLIENT PAUSE WRITE` mode added along with the `mode` option."}})
+      .Args("timeout/integer mode/oneof^6.2.0?[write/pure-token=WRITE all/pure-token=ALL]");
+  r.AddSub("client", {.name = "unpause",
+                      .arity = 2,
+                      .flags = kSub | CO::kAdmin,
+                      .acl = ACL::kConnection,
+                      .since = "6.2.0",
+                      .summary = "Resume processing of clients that were paused",
+                      .complexity = "O(N) Where N is the number of paused clients",
+                      .handler = CmdClientUnpause});
+  r.AddSub("client", {.name = "reply",
+                      .arity = 3,
+                      .flags = kSub,
+                      .acl = ACL::kConnection,
+                      .since = "3.2.0",
+                      .summary = "Instruct the server whether to reply to commands",
+                      .complexity = "O(1)",
+                      .handler = CmdClientReply})
+      .Args("on_off_skip/oneof[on/pure-token=ON off/pure-token=OFF skip/pure-token=SKIP]");
+  r.AddSub("client", {.name = "no-evict",
+                      .arity = 3,
+                      .flags = kSub | CO::kAdmin,
+                      .acl = ACL::kConnection,
+                      .since = "7.0.0",
+                      .summary = "Set client eviction mode for the current connection",
+                      .complexity = "O(1)",
+                      .handler = CmdClientNoEvict})
+      .Args("enabled/oneof[on/pure-token=ON off/pure-token=OFF]");
   r.AddSub("client", {.name = "help",
                       .arity = 2,
                       .flags = CO::kLoading | CO::kStale,

@@ -7,6 +7,7 @@
 
 #include "commands/multi_family.h"
 #include "common/errors.h"
+#include "common/strings.h"
 
 namespace fincache {
 
@@ -111,6 +112,57 @@ void RejectBusy(const CommandSpec& spec, Session& session, Engine& engine, int r
   }
 }
 
+// "ip:port" of a network client; the embedded API and other front doors without an address
+// show as "embedded".
+std::string ClientAddr(const Session& session) {
+  std::lock_guard lk(session.info_mu);
+  return session.addr.empty() ? std::string("embedded") : session.addr;
+}
+
+void FeedMonitors(ServerState& server, const CommandSpec& spec, CmdArgList args,
+                  const Session& session, int64_t now_us) {
+  server.monitors().Feed(now_us, session.db_index, ClientAddr(session), args,
+                         RedactedArgs(spec, args));
+}
+
+// audit-log: write commands and authentication attempts (commands/audit_log.h).
+void Audit(ServerState& server, const CommandSpec& spec, CmdArgList args, const Session& session,
+           const KeyIndexes& keys, bool failed, int64_t now_us) {
+  AuditLog& audit = server.audit_log();
+  if (spec.IsWrite()) {
+    audit.Command(now_us, ClientAddr(session), session.user, session.db_index, spec.full_name, args,
+                  keys, !failed);
+  } else if (spec.full_name == "auth") {
+    audit.Auth(now_us, ClientAddr(session), args.size() == 3 ? args[1] : "default", "auth",
+               !failed);
+  } else if (spec.full_name == "hello") {
+    for (size_t i = 2; i + 2 < args.size(); ++i) {
+      if (EqualsIgnoreCase(args[i], "auth")) {
+        audit.Auth(now_us, ClientAddr(session), args[i + 1], "hello", !failed);
+        break;
+      }
+    }
+  }
+}
+
+// What every command that ran feeds (commands/ops_state.h): its latency histogram, the latency
+// monitor, the slow log and MONITOR clients. A few relaxed loads when they are all idle.
+void AfterCommand(ServerState& server, const CommandSpec& spec, CommandStats& stats,
+                  CmdArgList args, Session& session, int64_t usec, int64_t end_us) {
+  if (server.latency_tracking.load(std::memory_order_relaxed)) stats.RecordLatency(usec * 1000);
+  server.latency_monitor().AddSampleIfNeeded((spec.flags & CO::kFast) ? "fast-command" : "command",
+                                             usec / 1000, end_us / 1000000);
+  if (!(spec.flags & CO::kSkipSlowlog) && server.slowlog().Wants(usec)) {
+    std::string addr = ClientAddr(session);
+    server.slowlog().Push(args, RedactedArgs(spec, args), end_us / 1000000, usec, std::move(addr),
+                          session.GetName());
+  }
+  // Admin commands are never shown (Redis hides them as too dangerous); scripts were shown
+  // when they started.
+  if (server.monitors().Any() && !(spec.flags & (CO::kSkipMonitor | CO::kAdmin)))
+    FeedMonitors(server, spec, args, session, end_us);
+}
+
 }  // namespace
 
 namespace {
@@ -204,6 +256,29 @@ void RunWriteHandler(const CommandSpec& spec, CmdArgList args, CommandContext& c
   const bool noop = ((spec.flags & CO::kNoopOnZero) && probe.zero()) ||
                     ((spec.flags & CO::kNoopOnNull) && probe.null());
   watched.Finish(ctx.rb.error_count() != errors_before, noop);
+}
+
+bool Dispatcher::PausedFor(CmdArgList args, const Session& session) const {
+  if (args.empty()) return false;
+  const ClientPause::Mode mode = server_.client_pause().Active(server_.engine().clock().NowMs());
+  if (mode == ClientPause::kOff) return false;
+  auto lookup = [this](auto argv) -> const CommandSpec* {
+    const CommandSpec* spec = server_.registry().Find(argv[0]);
+    if (spec && spec->HasSubcommands() && argv.size() >= 2)
+      spec = server_.registry().FindSub(*spec, argv[1]);
+    return spec;
+  };
+  const CommandSpec* spec = lookup(args);
+  if (!spec) return false;  // answered at once (unknown command)
+  if (mode == ClientPause::kAll) return true;
+  if (spec->flags & (CO::kWrite | CO::kMayReplicate)) return true;
+  if (IsExec(*spec) && session.in_multi) {
+    for (const auto& queued : session.multi_queue) {
+      const CommandSpec* q = lookup(queued);
+      if (q && (q->flags & (CO::kWrite | CO::kMayReplicate))) return true;
+    }
+  }
+  return false;
 }
 
 void Dispatcher::ServeDeferred() {
@@ -341,6 +416,9 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
   // One clock read gives the command's time snapshot and the start of its latency measurement
   // (wall clock, as Redis's ustime(); a step backwards counts as 0 µs).
   const int64_t start_us = engine.clock().NowUs();
+  // Scripts (EVAL*, FCALL*) show in MONITOR as they start, before the commands they run.
+  if ((spec->flags & CO::kSkipMonitor) && server_.monitors().Any())
+    FeedMonitors(server_, *spec, args, session, start_us);
   {
     CommandContext ctx{server_, engine, session, rb, *spec, start_us / 1000};
     ctx.ready = &ready;
@@ -408,7 +486,11 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
   stats.latency[LatencyBucket(static_cast<uint64_t>(usec))].fetch_add(1, std::memory_order_relaxed);
   // Errors of the commands EXEC ran were counted by their own Dispatch.
   const uint64_t nested = t_errors_counted - counted_before;
-  if (rb.error_count() - errors_before > nested) {
+  const bool failed = rb.error_count() - errors_before > nested;
+  AfterCommand(server_, *spec, stats, args, session, usec, end_us);
+  if (server_.audit_log().enabled())
+    Audit(server_, *spec, args, session, key_indexes, failed, end_us);
+  if (failed) {
     stats.failed_calls.fetch_add(1, std::memory_order_relaxed);
     server_.CountError(rb.last_error_code());
   } else if (spec->IsWrite()) {

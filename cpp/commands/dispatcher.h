@@ -28,6 +28,12 @@ class Dispatcher {
   // unknown-subcommand / arity error and returns nullptr.
   const CommandSpec* Resolve(CmdArgList args, protocol::ReplyBuilder& rb) const;
 
+  // CLIENT PAUSE: whether argv, sent by session, must wait now (ALL: every command; WRITE:
+  // write and may-replicate commands, and EXEC of a transaction holding one). Front doors that
+  // can hold a client's input (network connections) ask before Dispatch. One relaxed load when
+  // no pause is in force.
+  bool PausedFor(CmdArgList args, const Session& session) const;
+
   // Serves blocked clients whose keys were written inside an exclusive section this thread just
   // left (an embedded atomic pipeline); Dispatch does it by itself otherwise.
   void ServeDeferred();

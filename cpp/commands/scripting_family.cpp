@@ -72,6 +72,10 @@ class CommandHost final : public script::ScriptHost {
     session_.db_index = ctx.session.db_index;
     session_.authenticated = true;
     session_.user = ctx.session.user;
+    if (server_.audit_log().enabled()) {
+      std::lock_guard lk(ctx.session.info_mu);
+      caller_addr_ = ctx.session.addr.empty() ? "embedded" : ctx.session.addr;
+    }
   }
 
   std::string Call(std::span<const std::string_view> argv, protocol::ReplyBuilder& rb) override {
@@ -112,6 +116,15 @@ class CommandHost final : public script::ScriptHost {
       stats.failed_calls.fetch_add(1, std::memory_order_relaxed);
       server_.CountError(rb.last_error_code());
     }
+    // The audit log records the writes of scripts, under the caller's address.
+    if (spec->IsWrite() && server_.audit_log().enabled())
+      server_.audit_log().Command(engine_.clock().NowUs(), caller_addr_, session_.user,
+                                  session_.db_index, spec->full_name, argv, key_indexes,
+                                  rb.error_count() == errors_before);
+    // MONITOR shows the script's commands as "[db lua]", as Redis.
+    if (server_.monitors().Any() && !(spec->flags & (CO::kSkipMonitor | CO::kAdmin)))
+      server_.monitors().Feed(engine_.clock().NowUs(), session_.db_index, "lua", argv,
+                              RedactedArgs(*spec, argv));
     return "";
   }
 
@@ -136,6 +149,7 @@ class CommandHost final : public script::ScriptHost {
   int64_t now_ms_;
   bool read_only_;
   Session session_;
+  std::string caller_addr_;  // for the audit log
   std::vector<ReadyKey> ready_;
 };
 

@@ -1,5 +1,6 @@
-// Server commands: TIME, CONFIG (GET SET RESETSTAT HELP). INFO lives in server_family_info.cpp,
-// COMMAND in server_family_command.cpp; DBSIZE/FLUSHDB/FLUSHALL/SWAPDB in the generic family.
+// Server commands: TIME, CONFIG (GET SET RESETSTAT REWRITE HELP). INFO lives in
+// server_family_info.cpp, COMMAND in server_family_command.cpp; DBSIZE/FLUSHDB/FLUSHALL/SWAPDB in
+// the generic family.
 #include "commands/server_family.h"
 
 #include <map>
@@ -122,6 +123,16 @@ void CmdConfigResetStat(CmdArgList args, CommandContext& ctx) {
   ctx.rb.SendOk();
 }
 
+// CONFIG REWRITE -> OK: the config file the server started with gets the current settings
+// (comments and unknown lines kept; see Config::RewriteFile)
+void CmdConfigRewrite(CmdArgList args, CommandContext& ctx) {
+  const std::string& path = ctx.server.config_file;
+  if (path.empty()) return ctx.SendError("ERR The server is running without a config file");
+  std::string err = ctx.server.config().RewriteFile(path);
+  if (!err.empty()) return ctx.SendError("ERR Rewriting config file: " + err);
+  ctx.rb.SendOk();
+}
+
 // CONFIG HELP -> array of simple strings
 void CmdConfigHelp(CmdArgList args, CommandContext& ctx) {
   SendHelp(ctx.rb, "CONFIG",
@@ -132,6 +143,8 @@ void CmdConfigHelp(CmdArgList args, CommandContext& ctx) {
                "    Set the configuration <directive> to <value>.",
                "RESETSTAT",
                "    Reset statistics reported by the INFO command.",
+               "REWRITE",
+               "    Rewrite the configuration file.",
            });
 }
 
@@ -141,6 +154,7 @@ void RegisterServerFamily(CommandRegistry& r) {
   RegisterInfoCommand(r);
   RegisterCommandCommand(r);
   RegisterPersistCommands(r);
+  RegisterOpsCommands(r);
   r.Add({.name = "time",
          .arity = 1,
          .flags = CO::kLoading | CO::kStale | CO::kFast,
@@ -186,6 +200,13 @@ void RegisterServerFamily(CommandRegistry& r) {
                       .summary = "Reset the stats returned by INFO",
                       .complexity = "O(1)",
                       .handler = CmdConfigResetStat});
+  r.AddSub("config", {.name = "rewrite",
+                      .arity = 2,
+                      .flags = kAdminSub,
+                      .since = "2.8.0",
+                      .summary = "Rewrite the configuration file with the in memory configuration",
+                      .complexity = "O(1)",
+                      .handler = CmdConfigRewrite});
   r.AddSub("config", {.name = "help",
                       .arity = 2,
                       .flags = CO::kLoading | CO::kStale,

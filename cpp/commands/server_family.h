@@ -18,6 +18,8 @@ void RegisterInfoCommand(CommandRegistry& r);
 void RegisterPersistCommands(CommandRegistry& r);
 // The COMMAND container and its subcommands (server_family_command.cpp).
 void RegisterCommandCommand(CommandRegistry& r);
+// SLOWLOG LATENCY MONITOR DEBUG (server_family_ops.cpp).
+void RegisterOpsCommands(CommandRegistry& r);
 
 // INFO's text for the given section arguments (argv after "INFO"), "\r\n" line endings. Exposed
 // for the metrics layer and tests.

@@ -217,7 +217,8 @@ void SendCommandDocs(const CommandSpec& spec, protocol::ReplyBuilder& rb) {
   const bool module = spec.flags & CO::kModule;
   const bool summary = !module || !spec.summary.empty();
   const bool since = !module || !spec.since.empty();
-  const bool complexity = !module || !spec.complexity.empty();
+  // Redis leaves "complexity" out for the few commands that declare none (MONITOR).
+  const bool complexity = !spec.complexity.empty();
   rb.StartMap(1 + summary + since + complexity + module + !doc_flags.empty() +
               !spec.deprecated_since.empty() + !spec.replaced_by.empty() + !spec.history.empty() +
               !spec.arguments.empty() + subs);

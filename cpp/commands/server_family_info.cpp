@@ -2,9 +2,10 @@
 // the client registry and the process (getrusage, /proc/self/statm).
 //
 // Sections appear in Redis's order whatever the order of the arguments; unknown section names
-// are ignored; "default" (also no argument) is every section but commandstats; "all" and
-// "everything" add commandstats. Fields FinCache doesn't have (replication backlog, forks, AOF)
+// are ignored; "default" (also no argument) is every section but commandstats and latencystats;
+// "all" and "everything" add them. Fields FinCache doesn't have (replication backlog, forks, AOF)
 // keep Redis's names with the values of a server that has none of them.
+#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include "commands/persistence.h"
 #include "commands/server_family.h"
 #include "common/strings.h"
+#include "script/script_engine.h"
 
 #ifndef FINCACHE_VERSION
 #define FINCACHE_VERSION "0.0.0"
@@ -142,14 +144,17 @@ int64_t AverageTtl(Engine& engine, int db, int64_t now_ms) {
 }
 
 constexpr std::string_view kSectionOrder[] = {
-    "server", "clients", "memory",       "persistence", "stats",   "replication",
-    "cpu",    "modules", "commandstats", "errorstats",  "cluster", "keyspace"};
+    "server",  "clients",      "memory",     "persistence",  "stats",   "replication", "cpu",
+    "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace"};
+
+// Sections "default" leaves out (as Redis: the per-command ones).
+bool PerCommandSection(std::string_view s) { return s == "commandstats" || s == "latencystats"; }
 
 std::set<std::string> SelectSections(CmdArgList sections) {
   std::set<std::string> out;
   auto add_default = [&] {
     for (auto s : kSectionOrder)
-      if (s != "commandstats") out.emplace(s);
+      if (!PerCommandSection(s)) out.emplace(s);
   };
   if (sections.empty()) {
     add_default();
@@ -178,11 +183,13 @@ void ServerSection(InfoWriter& w, CommandContext& ctx) {
   w.Field("fincache_version", FINCACHE_VERSION);
   w.Field("redis_git_sha1", "00000000");
   w.Field("redis_git_dirty", 0);
+  w.Field("redis_build_id", "0000000000000000");
   w.Field("redis_mode", "standalone");
   w.Field("os", std::string(un.sysname) + " " + un.release + " " + un.machine);
   w.Field("arch_bits", static_cast<int>(sizeof(void*) * 8));
   w.Field("monotonic_clock", "POSIX clock_gettime");
   w.Field("multiplexing_api", "epoll");
+  w.Field("atomicvar_api", "c11-builtin");
 #if defined(__clang__)
   w.Field("gcc_version", std::to_string(__clang_major__) + "." + std::to_string(__clang_minor__) +
                              "." + std::to_string(__clang_patchlevel__));
@@ -244,17 +251,50 @@ void MemorySection(InfoWriter& w, CommandContext& ctx, const Samples& samples, i
   w.Field("used_memory_dataset", dataset);
   std::snprintf(perc, sizeof(perc), "%.2f%%", used ? 100.0 * dataset / used : 0.0);
   w.Field("used_memory_dataset_perc", perc);
+  // The allocator's view (glibc's mallinfo2): bytes handed out, bytes it holds from the system.
+  const struct mallinfo2 mi = mallinfo2();
+  const auto allocated = static_cast<int64_t>(mi.uordblks + mi.hblkhd);
+  const auto active = static_cast<int64_t>(mi.arena + mi.hblkhd);
+  w.Field("allocator_allocated", allocated);
+  w.Field("allocator_active", active);
+  w.Field("allocator_resident", rss);
   w.Field("total_system_memory", total);
   w.Field("total_system_memory_human", BytesToHuman(total));
+  // Scripting: the EVAL and function Lua states and what they hold.
+  script::ScriptEngine& scripts = ctx.server.scripts();
+  const int64_t vm_eval = scripts.LuaMemoryBytes(false);
+  const int64_t vm_functions = scripts.LuaMemoryBytes(true);
+  w.Field("used_memory_lua", vm_eval);
+  w.Field("used_memory_vm_eval", vm_eval);
+  w.Field("used_memory_lua_human", BytesToHuman(vm_eval));
+  w.Field("used_memory_scripts_eval", 0);
+  w.Field("number_of_cached_scripts", static_cast<uint64_t>(scripts.ScriptCount()));
+  w.Field("number_of_functions", static_cast<uint64_t>(scripts.FunctionCount()));
+  w.Field("number_of_libraries", static_cast<uint64_t>(scripts.LibraryCount()));
+  w.Field("used_memory_vm_functions", vm_functions);
+  w.Field("used_memory_vm_total", vm_eval + vm_functions);
+  w.Field("used_memory_vm_total_human", BytesToHuman(vm_eval + vm_functions));
+  w.Field("used_memory_functions", 0);
+  w.Field("used_memory_scripts", 0);
+  w.Field("used_memory_scripts_human", "0B");
   w.Field("maxmemory", 0);
   w.Field("maxmemory_human", "0B");
   w.Field("maxmemory_policy", "noeviction");
+  auto ratio = [](int64_t a, int64_t b) { return b > 0 ? static_cast<double>(a) / b : 0.0; };
+  w.Fixed("allocator_frag_ratio", ratio(active, allocated), 2);
+  w.Field("allocator_frag_bytes", active - allocated);
+  w.Fixed("allocator_rss_ratio", ratio(rss, active), 2);
+  w.Field("allocator_rss_bytes", rss - active);
+  w.Fixed("rss_overhead_ratio", ratio(rss, rss), 2);
+  w.Field("rss_overhead_bytes", 0);
   w.Fixed("mem_fragmentation_ratio", used ? static_cast<double>(rss) / used : 0.0, 2);
   w.Field("mem_fragmentation_bytes", rss - used);
   w.Field("mem_not_counted_for_evict", 0);
   w.Field("mem_replication_backlog", 0);
+  w.Field("mem_total_replication_buffers", 0);
   w.Field("mem_clients_slaves", 0);
   w.Field("mem_clients_normal", 0);
+  w.Field("mem_cluster_links", 0);
   w.Field("mem_aof_buffer", 0);
   w.Field("mem_allocator", "libc");
   w.Field("active_defrag_running", 0);
@@ -267,6 +307,13 @@ void PersistenceSection(InfoWriter& w, CommandContext& ctx) {
   w.Section("Persistence");
   w.Field("loading", 0);
   w.Field("async_loading", 0);
+  // Copy-on-write sizes of fork children and key progress of a running save: not measured.
+  w.Field("current_cow_peak", 0);
+  w.Field("current_cow_size", 0);
+  w.Field("current_cow_size_age", 0);
+  w.Fixed("current_fork_perc", 0, 2);
+  w.Field("current_save_keys_processed", 0);
+  w.Field("current_save_keys_total", 0);
   w.Field("rdb_changes_since_last_save", ctx.server.dirty.load());
   w.Field("rdb_bgsave_in_progress", p.bgsave_in_progress() ? 1 : 0);
   w.Field("rdb_last_save_time", p.lastsave_s());
@@ -274,6 +321,7 @@ void PersistenceSection(InfoWriter& w, CommandContext& ctx) {
   w.Field("rdb_last_bgsave_time_sec", p.last_bgsave_time_sec());
   w.Field("rdb_current_bgsave_time_sec", p.current_bgsave_time_sec());
   w.Field("rdb_saves", p.rdb_saves());
+  w.Field("rdb_last_cow_size", 0);
   w.Field("rdb_last_load_keys_expired", p.last_load_keys_expired());
   w.Field("rdb_last_load_keys_loaded", p.last_load_keys_loaded());
   w.Field("aof_enabled", 0);
@@ -283,7 +331,11 @@ void PersistenceSection(InfoWriter& w, CommandContext& ctx) {
   w.Field("aof_current_rewrite_time_sec", -1);
   w.Field("aof_last_bgrewrite_status", "ok");
   w.Field("aof_rewrites", 0);
+  w.Field("aof_rewrites_consecutive_failures", 0);
   w.Field("aof_last_write_status", "ok");
+  w.Field("aof_last_cow_size", 0);
+  w.Field("module_fork_in_progress", 0);
+  w.Field("module_fork_last_cow_size", 0);
 }
 
 void StatsSection(InfoWriter& w, CommandContext& ctx, const Samples& samples) {
@@ -307,8 +359,11 @@ void StatsSection(InfoWriter& w, CommandContext& ctx, const Samples& samples) {
   w.Field("expired_keys", ctx.engine.ExpiredKeys());
   w.Fixed("expired_stale_perc", 0, 2);
   w.Field("expired_time_cap_reached_count", 0);
+  w.Field("expire_cycle_cpu_milliseconds", 0);
   w.Field("evicted_keys", 0);
   w.Field("evicted_clients", 0);
+  w.Field("total_eviction_exceeded_time", 0);
+  w.Field("current_eviction_exceeded_time", 0);
   w.Field("keyspace_hits", ctx.engine.KeyspaceHits());
   w.Field("keyspace_misses", ctx.engine.KeyspaceMisses());
   w.Field("pubsub_channels", ctx.engine.pubsub().ChannelCount(false));
@@ -316,8 +371,26 @@ void StatsSection(InfoWriter& w, CommandContext& ctx, const Samples& samples) {
   w.Field("pubsubshard_channels", ctx.engine.pubsub().ChannelCount(true));
   w.Field("latest_fork_usec", 0);
   w.Field("total_forks", 0);
+  w.Field("migrate_cached_sockets", 0);
+  w.Field("slave_expires_tracked_keys", 0);
+  w.Field("active_defrag_hits", 0);
+  w.Field("active_defrag_misses", 0);
+  w.Field("active_defrag_key_hits", 0);
+  w.Field("active_defrag_key_misses", 0);
+  w.Field("total_active_defrag_time", 0);
+  w.Field("current_active_defrag_time", 0);
+  w.Field("tracking_total_keys", 0);
+  w.Field("tracking_total_items", 0);
+  w.Field("tracking_total_prefixes", 0);
   w.Field("unexpected_error_replies", 0);
   w.Field("total_error_replies", s.total_error_replies.load());
+  w.Field("dump_payload_sanitizations", 0);
+  w.Field("total_reads_processed", s.total_reads_processed.load());
+  w.Field("total_writes_processed", s.total_writes_processed.load());
+  w.Field("io_threaded_reads_processed", 0);
+  w.Field("io_threaded_writes_processed", 0);
+  w.Field("reply_buffer_shrinks", 0);
+  w.Field("reply_buffer_expands", 0);
 }
 
 void ReplicationSection(InfoWriter& w, CommandContext& ctx) {
@@ -325,7 +398,7 @@ void ReplicationSection(InfoWriter& w, CommandContext& ctx) {
   w.Field("role", "master");
   w.Field("connected_slaves", 0);
   w.Field("master_failover_state", "no-failover");
-  w.Field("master_replid", ctx.server.run_id());
+  w.Field("master_replid", ctx.server.replication_id());
   w.Field("master_replid2", std::string(40, '0'));
   w.Field("master_repl_offset", 0);
   w.Field("second_repl_offset", -1);
@@ -344,6 +417,11 @@ void CpuSection(InfoWriter& w) {
   w.Fixed("used_cpu_user", TvSeconds(self.ru_utime), 6);
   w.Fixed("used_cpu_sys_children", TvSeconds(children.ru_stime), 6);
   w.Fixed("used_cpu_user_children", TvSeconds(children.ru_utime), 6);
+  // Every network thread runs whole commands; the "main thread" is the one answering INFO.
+  rusage thread{};
+  getrusage(RUSAGE_THREAD, &thread);
+  w.Fixed("used_cpu_sys_main_thread", TvSeconds(thread.ru_stime), 6);
+  w.Fixed("used_cpu_user_main_thread", TvSeconds(thread.ru_utime), 6);
 }
 
 void CommandStatsSection(InfoWriter& w, CommandContext& ctx) {
@@ -364,6 +442,26 @@ void ErrorStatsSection(InfoWriter& w, CommandContext& ctx) {
   w.Section("Errorstats");
   for (auto& [code, count] : ctx.server.ErrorCounts())
     w.Field("errorstat_" + code, "count=" + std::to_string(count));
+}
+
+// latency_percentiles_usec_<command>:p50=1.003,p99=1.003,p99.9=1.003 (latency-tracking-info-
+// percentiles, printed as Redis: "%f" trimmed, values in µs with 3 decimals).
+void LatencyStatsSection(InfoWriter& w, CommandContext& ctx) {
+  w.Section("Latencystats");
+  std::vector<double> percentiles = ctx.server.LatencyPercentiles();
+  std::vector<std::string> names;
+  for (double p : percentiles) names.push_back("p" + Config::FormatPercentile(p));
+  ctx.server.ForEachLatencyHistogram([&](const std::string& name, const LatencyHistogram& h) {
+    std::string value;
+    for (size_t i = 0; i < percentiles.size(); ++i) {
+      char buf[64];
+      std::snprintf(buf, sizeof(buf), "%s=%.3f", names[i].c_str(),
+                    static_cast<double>(h.ValueAtPercentile(percentiles[i])) / 1000.0);
+      if (i) value += ',';
+      value += buf;
+    }
+    w.Field("latency_percentiles_usec_" + name, value);
+  });
 }
 
 void KeyspaceSection(InfoWriter& w, CommandContext& ctx) {
@@ -423,6 +521,7 @@ std::string BuildInfoText(CommandContext& ctx, CmdArgList sections) {
     if (name == "modules") w.Section("Modules");
     if (name == "commandstats") CommandStatsSection(w, ctx);
     if (name == "errorstats") ErrorStatsSection(w, ctx);
+    if (name == "latencystats") LatencyStatsSection(w, ctx);
     if (name == "cluster") {
       w.Section("Cluster");
       w.Field("cluster_enabled", 0);

@@ -1,5 +1,6 @@
 #include "commands/server_state.h"
 
+#include <algorithm>
 #include <random>
 
 #include "commands/persistence.h"
@@ -30,6 +31,29 @@ ServerState::ServerState(std::unique_ptr<Config> config, EngineOptions engine_op
   });
   config_->AddListener("busy-reply-threshold", [this](const std::string& v) {
     script_run_.busy_threshold_ms.store(std::stoll(v), std::memory_order_relaxed);
+  });
+  config_->AddListener("slowlog-log-slower-than", [this](const std::string& v) {
+    slowlog_.slower_than_us.store(std::stoll(v), std::memory_order_relaxed);
+  });
+  config_->AddListener("slowlog-max-len", [this](const std::string& v) {
+    slowlog_.max_len.store(std::stoll(v), std::memory_order_relaxed);
+    slowlog_.Trim();
+  });
+  config_->AddListener("latency-monitor-threshold", [this](const std::string& v) {
+    latency_monitor_.threshold_ms.store(std::stoll(v), std::memory_order_relaxed);
+  });
+  config_->AddListener("latency-tracking", [this](const std::string& v) {
+    latency_tracking.store(v == "yes", std::memory_order_relaxed);
+  });
+  config_->AddListener("latency-tracking-info-percentiles", [this](const std::string& v) {
+    std::vector<double> values;
+    Config::ParsePercentiles(v, &values);
+    std::lock_guard lk(stats_mu_);
+    latency_percentiles_ = std::move(values);
+  });
+  config_->AddListener("audit-log", [this](const std::string& v) { audit_log_.Open(v); });
+  config_->AddListener("audit-log-values", [this](const std::string& v) {
+    audit_log_.with_values.store(v == "yes", std::memory_order_relaxed);
   });
   RegisterAllFamilies(registry_);
   // Pre-create stats for every command so StatsFor is lock-free on the hot path.
@@ -77,8 +101,51 @@ void ServerState::ForEachCommandStats(
   for (auto& [name, st] : rows) fn(name, *st);
 }
 
+void CommandStats::RecordLatency(int64_t ns) {
+  LatencyHistogram* h = histogram.load(std::memory_order_acquire);
+  if (!h) {
+    auto fresh = std::make_unique<LatencyHistogram>();
+    LatencyHistogram* expected = nullptr;
+    if (histogram.compare_exchange_strong(expected, fresh.get(), std::memory_order_acq_rel))
+      h = fresh.release();
+    else
+      h = expected;
+  }
+  h->Record(ns);
+}
+
+std::string ServerState::replication_id() const {
+  std::lock_guard lk(stats_mu_);
+  return replid_.empty() ? run_id_ : replid_;
+}
+
+void ServerState::ChangeReplicationId() {
+  std::string id = RandomHex(40);
+  std::lock_guard lk(stats_mu_);
+  replid_ = std::move(id);
+}
+
+std::vector<double> ServerState::LatencyPercentiles() const {
+  std::lock_guard lk(stats_mu_);
+  return latency_percentiles_;
+}
+
+void ServerState::ForEachLatencyHistogram(
+    const std::function<void(const std::string&, const LatencyHistogram&)>& fn) const {
+  std::vector<std::pair<std::string, const LatencyHistogram*>> rows;
+  for (auto& [spec, st] : command_stats_) {
+    const LatencyHistogram* h = st->histogram.load(std::memory_order_acquire);
+    if (h && h->total()) rows.emplace_back(spec->full_name, h);
+  }
+  std::sort(rows.begin(), rows.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [name, h] : rows) fn(name, *h);
+}
+
 void ServerState::ResetStats() {
   for (auto& [spec, st] : command_stats_) {
+    // Histograms are zeroed, not freed: another thread may be recording into one.
+    if (LatencyHistogram* h = st->histogram.load(std::memory_order_acquire)) h->Reset();
     st->calls = 0;
     st->usec = 0;
     st->rejected_calls = 0;
@@ -101,6 +168,8 @@ void ServerState::ResetStats() {
   net_input_bytes = 0;
   net_output_bytes = 0;
   total_error_replies = 0;
+  total_reads_processed = 0;
+  total_writes_processed = 0;
 }
 
 void ServerState::CountError(std::string_view code) {

@@ -8,12 +8,16 @@
 #include <cstdint>
 #include <functional>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
+#include "commands/audit_log.h"
 #include "commands/command_registry.h"
 #include "commands/config.h"
+#include "commands/ops_state.h"
 #include "commands/script_run.h"
 #include "commands/session.h"
 #include "engine/engine.h"
@@ -46,6 +50,13 @@ struct CommandStats {
   std::atomic<uint64_t> failed_calls{0};    // ran and replied an error
   // Calls per latency bucket (not cumulative); relaxed increments, read at scrape time.
   std::array<std::atomic<uint64_t>, kLatencyBuckets> latency{};
+  // Latency of the calls in ns (INFO latencystats, LATENCY HISTOGRAM), while latency-tracking
+  // is on; created by the first call recorded.
+  std::atomic<LatencyHistogram*> histogram{nullptr};
+  CommandStats() = default;
+  CommandStats(const CommandStats&) = delete;
+  ~CommandStats() { delete histogram.load(); }
+  void RecordLatency(int64_t ns);
 };
 
 class ServerState {
@@ -78,8 +89,25 @@ class ServerState {
   void CountError(std::string_view error_text);
   std::vector<std::pair<std::string, uint64_t>> ErrorCounts() const;
 
+  // ---- operations (commands/ops_state.h): fed by the dispatcher after each command ----
+  SlowLog& slowlog() { return slowlog_; }
+  LatencyMonitor& latency_monitor() { return latency_monitor_; }
+  MonitorFeed& monitors() { return monitors_; }
+  ClientPause& client_pause() { return client_pause_; }
+  // audit-log: JSON lines of write commands and authentications (commands/audit_log.h).
+  AuditLog& audit_log() { return audit_log_; }
+  // latency-tracking (per-command histograms) and the percentiles INFO latencystats prints.
+  std::atomic<bool> latency_tracking{true};
+  std::vector<double> LatencyPercentiles() const;
+  // Calls fn(full_name, histogram) for every command with recorded latencies, sorted by name.
+  void ForEachLatencyHistogram(
+      const std::function<void(const std::string&, const LatencyHistogram&)>& fn) const;
+
   int64_t start_time_ms() const { return start_time_ms_; }
   const std::string& run_id() const { return run_id_; }
+  // INFO replication master_replid: the run id until DEBUG CHANGE-REPL-ID draws a new one.
+  std::string replication_id() const;
+  void ChangeReplicationId();
 
   // Server-wide counters (INFO stats).
   std::atomic<uint64_t> total_commands{0};
@@ -88,6 +116,9 @@ class ServerState {
   std::atomic<uint64_t> net_input_bytes{0};
   std::atomic<uint64_t> net_output_bytes{0};
   std::atomic<uint64_t> total_error_replies{0};
+  // Socket reads and writes of network clients (INFO total_reads/writes_processed).
+  std::atomic<uint64_t> total_reads_processed{0};
+  std::atomic<uint64_t> total_writes_processed{0};
   // Changes since the last successful save (INFO rdb_changes_since_last_save, save points): the
   // dispatcher adds one per key of every write command that did not answer an error.
   std::atomic<uint64_t> dirty{0};
@@ -116,6 +147,13 @@ class ServerState {
   // Stats of commands added at run time, by name (stats_mu_): created at their first call.
   std::map<std::string, std::unique_ptr<CommandStats>, std::less<>> custom_stats_;
   std::map<std::string, uint64_t, std::less<>> error_counts_;
+  std::string replid_;  // guarded by stats_mu_
+  SlowLog slowlog_;
+  LatencyMonitor latency_monitor_;
+  MonitorFeed monitors_;
+  ClientPause client_pause_;
+  AuditLog audit_log_;
+  std::vector<double> latency_percentiles_{50, 99, 99.9};  // guarded by stats_mu_
 };
 
 }  // namespace fincache

@@ -19,6 +19,7 @@
 namespace fincache {
 
 struct CommandSpec;
+class MonitorSink;
 
 // Implemented by the front door (a network connection) so commands can act on a client.
 class ClientControl {
@@ -78,6 +79,23 @@ struct Session {
   Subscriber* subscriber = nullptr;
   // Redis's CLIENT_PUBSUB: subscribed to any channel, pattern or shard channel.
   bool InPubSub() const { return subscriber && subscriber->subscribed(); }
+
+  // MONITOR (commands/ops_state.h): the front door's sink, set by front doors that can stream
+  // lines to the client (network connections; null elsewhere, where MONITOR is refused), and
+  // whether this client is a monitor now (CLIENT LIST flag O).
+  MonitorSink* monitor_sink = nullptr;
+  std::atomic<bool> monitoring{false};
+  // CLIENT REPLY OFF|SKIP: network front doors drop the replies (the owner's thread only; the
+  // embedded API, which returns every reply to its caller, ignores them). The flag
+  // reply_skip_next turns into reply_skip for the next command, as Redis's CLIENT_REPLY_SKIP_NEXT.
+  bool reply_off = false;
+  bool reply_skip_next = false;
+  bool reply_skip = false;
+  // Set by a handler whose reply Redis does not send (CLIENT REPLY OFF|SKIP, MONITOR when
+  // already a monitor): handlers always write one reply, network front doors drop it.
+  bool suppress_reply = false;
+  // CLIENT NO-EVICT (CLIENT LIST flag e).
+  std::atomic<bool> no_evict{false};
 
   std::string GetName() const {
     std::lock_guard lk(info_mu);

@@ -4,8 +4,10 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+#include <chrono>
 
 #include "commands/multi_family.h"
 #include "commands/server_state.h"
@@ -33,7 +35,8 @@ Connection::Connection(ConnectionOwner& owner, asio::ip::tcp::socket socket)
       parser_(&limits_),
       writer_(&out_, 2),
       rbuf_(new char[kReadChunk]),
-      block_timer_(socket_.get_executor()) {}
+      block_timer_(socket_.get_executor()),
+      pause_timer_(socket_.get_executor()) {}
 
 namespace {
 
@@ -75,7 +78,7 @@ void EncodeMessage(std::string* out, int resp, std::string_view kind, std::strin
 }
 }  // namespace
 
-class ConnectionSubscriber final : public Subscriber {
+class ConnectionSubscriber final : public Subscriber, public MonitorSink {
  public:
   ConnectionSubscriber(std::weak_ptr<Connection> conn, asio::any_io_executor ex, ServerState& state,
                        const std::atomic<size_t>& unsent, std::string* self_pushes)
@@ -112,6 +115,36 @@ class ConnectionSubscriber final : public Subscriber {
     else
       EncodeMessage(&outbox_, resp, kind, pattern, channel, payload);
     if (OverLimitLocked()) {
+      killed_ = true;
+      std::string().swap(outbox_);
+      asio::post(ex_, [conn = conn_] {
+        if (auto c = conn.lock()) {
+          LogWarning("Client id=" + std::to_string(c->session().id) +
+                     " scheduled to be closed ASAP for overcoming of output buffer limits.");
+          c->Close();
+        }
+      });
+      return;
+    }
+    if (!posted_.load(std::memory_order_relaxed)) {
+      posted_.store(true, std::memory_order_relaxed);
+      asio::post(ex_, [conn = conn_] {
+        if (auto c = conn.lock()) c->DrainPushes();
+      });
+    }
+  }
+
+  // MONITOR lines join the same outbox as messages, after the reply of the command that made
+  // them (Redis feeds monitors once a command ran). A monitor that can't keep up is closed at
+  // the replica class's hard output limit (Redis's monitors are replica-class clients).
+  void FeedMonitor(std::string_view line) override {
+    std::lock_guard lk(mu_);
+    if (killed_) return;
+    outbox_.append(line);
+    const int64_t hard =
+        state_.config().obuf_limits[Config::kObufReplica].hard.load(std::memory_order_relaxed);
+    if (hard &&
+        static_cast<int64_t>(outbox_.size() + unsent_.load(std::memory_order_relaxed)) >= hard) {
       killed_ = true;
       std::string().swap(outbox_);
       asio::post(ex_, [conn = conn_] {
@@ -194,6 +227,8 @@ void Connection::Unregister() {
   if (!closed_) DiscardTransaction(session_, owner_.state().engine());  // unwatch its keys
   // No message is delivered to the subscriber once this returns.
   if (subscriber_) owner_.state().engine().pubsub().UnsubscribeAll(subscriber_.get());
+  if (session_.monitoring.exchange(false)) owner_.state().monitors().Remove(subscriber_.get());
+  pause_timer_.cancel();
   if (registered_) {
     owner_.state().clients().Unregister(&session_);
     registered_ = false;
@@ -228,6 +263,7 @@ void Connection::Register() {
   subscriber_ = std::make_unique<ConnectionSubscriber>(
       weak_from_this(), socket_.get_executor(), state, session_.output_buffer_bytes, &self_pushes_);
   session_.subscriber = subscriber_.get();
+  session_.monitor_sink = subscriber_.get();
   state.clients().Register(&session_);
   registered_ = true;
 }
@@ -276,6 +312,7 @@ void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
   }
   ServerState& state = owner_.state();
   state.net_input_bytes.fetch_add(n, std::memory_order_relaxed);
+  state.total_reads_processed.fetch_add(1, std::memory_order_relaxed);
   session_.total_bytes_in.fetch_add(n, std::memory_order_relaxed);
   session_.last_interaction_ms.store(state.engine().clock().NowMs(), std::memory_order_relaxed);
   rpos_ = 0;
@@ -287,7 +324,7 @@ void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
 void Connection::ProcessInput() {
   Config& config = owner_.state().config();
   limits_.proto_max_bulk_len = config.proto_max_bulk_len.load(std::memory_order_relaxed);
-  while (rpos_ < rlen_ && !closing_ && !blocked_ && out_.size() < kMaxPendingOutput) {
+  while (rpos_ < rlen_ && !closing_ && !blocked_ && !paused_ && out_.size() < kMaxPendingOutput) {
     parser_.set_authenticated(session_.authenticated || !config.has_requirepass.load());
     size_t consumed = 0;
     auto status = parser_.Parse(std::string_view(rbuf_.get() + rpos_, rlen_ - rpos_), &consumed);
@@ -313,15 +350,32 @@ void Connection::ProcessInput() {
 
 void Connection::RunCommand(const std::vector<std::string_view>& args) {
   if (args.empty()) return;
+  // CLIENT PAUSE holds this command until the pause ends.
+  if (owner_.dispatcher().PausedFor(CmdArgList(args.data(), args.size()), session_)) {
+    StartPauseWait(args);
+    return;
+  }
   // The writer and the session agree on the dialect; a command (HELLO) may switch either.
   const int before = session_.resp;
   writer_.SetRespVersion(before);
   // Messages that arrived before this command go out before its reply.
   if (subscriber_ && subscriber_->HasPending()) subscriber_->TakeOutbox(&out_);
   const size_t reply_at = out_.size();
+  // CLIENT REPLY SKIP drops the reply of the command after it.
+  const bool skip_this = session_.reply_skip;
+  session_.reply_skip = false;
+  session_.suppress_reply = false;
   ConnectionSubscriber::SetRunning(subscriber_.get());
   owner_.dispatcher().Dispatch(CmdArgList(args.data(), args.size()), session_, writer_);
   ConnectionSubscriber::SetRunning(nullptr);
+  // CLIENT REPLY OFF|SKIP: the reply is dropped (pushes are kept, as Redis delivers them).
+  const bool drop_reply = skip_this || session_.reply_off || session_.suppress_reply;
+  if (drop_reply) out_.resize(reply_at);
+  if (session_.reply_skip_next) {
+    session_.reply_skip_next = false;
+    session_.reply_skip = true;
+  }
+  blocked_reply_dropped_ = drop_reply;
   if (!self_pushes_.empty()) {
     out_.insert(reply_at, self_pushes_);
     self_pushes_.clear();
@@ -351,6 +405,7 @@ void Connection::OnWrite(const boost::system::error_code& ec, size_t n) {
   writing_ = false;
   if (closed_) return;
   owner_.state().net_output_bytes.fetch_add(n, std::memory_order_relaxed);
+  owner_.state().total_writes_processed.fetch_add(1, std::memory_order_relaxed);
   session_.total_bytes_out.fetch_add(n, std::memory_order_relaxed);
   if (ec) {
     Close();
@@ -413,13 +468,15 @@ void Connection::OnBlockTimeout(const boost::system::error_code& ec, uint64_t ge
   // Still waiting: reply the timeout ourselves. Otherwise the served reply is on its way.
   if (!owner_.state().engine().blocking().Cancel(blocked_.get())) return;
   writer_.SetRespVersion(session_.resp);
+  const size_t reply_at = out_.size();
   blocked_->timeout_reply(writer_);
+  if (blocked_reply_dropped_) out_.resize(reply_at);
   FinishBlock();
 }
 
 void Connection::OnBlockedReply(std::string reply, uint64_t generation) {
   if (closed_ || !blocked_ || generation != block_generation_) return;
-  out_.append(reply);
+  if (!blocked_reply_dropped_) out_.append(reply);
   FinishBlock();
 }
 
@@ -428,6 +485,33 @@ void Connection::FinishBlock() {
   block_timer_.cancel();
   session_.last_interaction_ms.store(owner_.state().engine().clock().NowMs(),
                                      std::memory_order_relaxed);
+  if (rpos_ < rlen_) ProcessInput();
+  Continue();
+}
+
+// ============================================================================================
+// CLIENT PAUSE
+// ============================================================================================
+
+void Connection::StartPauseWait(const std::vector<std::string_view>& args) {
+  paused_args_.assign(args.begin(), args.end());
+  paused_ = true;
+  // Re-checked at the end of the pause, and every 10ms for an earlier CLIENT UNPAUSE.
+  const int64_t left =
+      owner_.state().client_pause().end_ms() - owner_.state().engine().clock().NowMs();
+  pause_timer_.expires_after(std::chrono::milliseconds(std::clamp<int64_t>(left, 1, 10)));
+  pause_timer_.async_wait(
+      [self = shared_from_this()](const boost::system::error_code& ec) { self->OnPauseTimer(ec); });
+}
+
+void Connection::OnPauseTimer(const boost::system::error_code& ec) {
+  if (ec || closed_ || !paused_) return;
+  std::vector<std::string> held = std::move(paused_args_);
+  paused_args_.clear();
+  paused_ = false;
+  std::vector<std::string_view> views(held.begin(), held.end());
+  RunCommand(views);  // waits again if the pause still holds it
+  if (paused_) return;
   if (rpos_ < rlen_) ProcessInput();
   Continue();
 }

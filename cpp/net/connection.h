@@ -97,6 +97,10 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
   void OnBlockTimeout(const boost::system::error_code& ec, uint64_t generation);
   void FinishBlock();
   void CancelBlock();
+  // CLIENT PAUSE: a command the pause holds is kept (copied) and input processing stops; a
+  // timer re-checks the pause until it ends (or CLIENT UNPAUSE), then the command runs.
+  void StartPauseWait(const std::vector<std::string_view>& args);
+  void OnPauseTimer(const boost::system::error_code& ec);
 
   ConnectionOwner& owner_;
   boost::asio::ip::tcp::socket socket_;
@@ -116,6 +120,10 @@ class Connection final : public std::enable_shared_from_this<Connection>, public
   std::shared_ptr<Waiter> blocked_;  // the parked call, if any
   uint64_t block_generation_ = 0;    // tells a stale timer or reply from the current one
   boost::asio::steady_timer block_timer_;
+  bool blocked_reply_dropped_ = false;    // CLIENT REPLY OFF/SKIP when the parked call was made
+  std::vector<std::string> paused_args_;  // the command held by CLIENT PAUSE, if any
+  bool paused_ = false;
+  boost::asio::steady_timer pause_timer_;
   std::unique_ptr<ConnectionSubscriber> subscriber_;
   std::string self_pushes_;  // messages published by the running command (see above)
 };

@@ -17,6 +17,25 @@ namespace fincache::net {
 namespace {
 
 std::atomic<int> g_level{static_cast<int>(LogLevel::kNotice)};
+std::atomic<bool> g_json{false};
+
+void AppendJson(std::string* out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(static_cast<char>(c));
+    } else if (c < 0x20 || c == 0x7f) {
+      out->append("\\u00");
+      out->push_back(kHex[c >> 4]);
+      out->push_back(kHex[c & 15]);
+    } else {
+      out->push_back(static_cast<char>(c));  // UTF-8 text passes through
+    }
+  }
+  out->push_back('"');
+}
 std::mutex g_file_mu;
 int g_fd = -1;  // -1: stderr
 
@@ -45,6 +64,12 @@ bool ParseLogLevel(std::string_view name, LogLevel* out) {
   return false;
 }
 
+bool SetLogFormat(std::string_view name) {
+  if (name != "redis" && name != "json") return false;
+  g_json.store(name == "json");
+  return true;
+}
+
 void SetLogLevel(LogLevel level) { g_level.store(static_cast<int>(level)); }
 LogLevel GetLogLevel() { return static_cast<LogLevel>(g_level.load()); }
 
@@ -66,6 +91,25 @@ void Log(LogLevel level, std::string_view message) {
   struct timeval tv;
   gettimeofday(&tv, nullptr);
   struct tm tm;
+  if (g_json.load(std::memory_order_relaxed)) {
+    static constexpr const char* kNames[] = {"debug", "verbose", "notice", "warning"};
+    gmtime_r(&tv.tv_sec, &tm);
+    char ts[64];
+    size_t n = std::strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+    std::snprintf(ts + n, sizeof(ts) - n, ".%03dZ", static_cast<int>(tv.tv_usec / 1000));
+    std::string line = "{\"time\":\"";
+    line += ts;
+    line += "\",\"pid\":" + std::to_string(getpid()) + ",\"role\":\"M\",\"level\":\"";
+    line += kNames[static_cast<int>(level)];
+    line += "\",\"message\":";
+    AppendJson(&line, message);
+    line += "}\n";
+    std::lock_guard lk(g_file_mu);
+    int fd = g_fd >= 0 ? g_fd : STDERR_FILENO;
+    ssize_t w = ::write(fd, line.data(), line.size());
+    (void)w;
+    return;
+  }
   localtime_r(&tv.tv_sec, &tm);
   char stamp[64];
   size_t n = std::strftime(stamp, sizeof(stamp), "%d %b %Y %H:%M:%S", &tm);

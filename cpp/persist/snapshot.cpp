@@ -121,7 +121,7 @@ bool SaveRdbFile(Engine& engine, const std::string& path, int64_t now_ms, const 
 }
 
 bool LoadRdbFile(Engine& engine, const std::string& path, int64_t now_ms, LoadStats* stats,
-                 bool* missing, std::string* err) {
+                 bool* missing, std::string* err, bool merge) {
   *missing = false;
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) {
@@ -245,7 +245,8 @@ bool LoadRdbFile(Engine& engine, const std::string& path, int64_t now_ms, LoadSt
     }
     Db db(engine, db_index, now_ms);
     auto [e, inserted] = db.FindOrInsert(key);
-    if (!inserted) return fail("duplicate key '" + key + "'");
+    if (!inserted && !merge) return fail("duplicate key '" + key + "'");
+    if (!inserted) db.SetExpire(e, 0);  // merged over an existing key: its TTL goes with it
     e->value = std::move(value);
     if (when != -1) db.SetExpire(e, when);
     db.AfterWrite(e);

@@ -44,7 +44,8 @@ struct LoadStats {
 // Loads an RDB file into an empty engine (databases beyond the engine's count are an error).
 // Returns false with *err on a malformed, truncated or unreadable file; a missing file is not
 // an error (*missing = true, nothing loaded). Same exclusivity requirement as SaveRdbFile.
+// merge (DEBUG RELOAD MERGE): a key already in the engine is replaced instead of an error.
 bool LoadRdbFile(Engine& engine, const std::string& path, int64_t now_ms, LoadStats* stats,
-                 bool* missing, std::string* err);
+                 bool* missing, std::string* err, bool merge = false);
 
 }  // namespace fincache::persist

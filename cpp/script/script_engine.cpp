@@ -842,3 +842,19 @@ void ScriptEngine::RunLoaded(lua_State* L, int nargs, std::string_view name,
 }
 
 }  // namespace fincache::script
+
+namespace fincache::script {
+
+size_t ScriptEngine::ScriptCount() {
+  std::unique_lock lk(mu_, std::try_to_lock);
+  return lk.owns_lock() ? scripts_.size() : 0;
+}
+
+int64_t ScriptEngine::LuaMemoryBytes(bool functions) {
+  std::unique_lock lk(mu_, std::try_to_lock);
+  lua_State* L = functions ? FL_ : L_;
+  if (!lk.owns_lock() || !L) return 0;
+  return static_cast<int64_t>(lua_gc(L, LUA_GCCOUNT, 0)) * 1024 + lua_gc(L, LUA_GCCOUNTB, 0);
+}
+
+}  // namespace fincache::script

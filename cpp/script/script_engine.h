@@ -130,6 +130,10 @@ class ScriptEngine {
   // Lock-free counts for FUNCTION STATS (which runs while a busy function holds mu_).
   size_t LibraryCount() const { return library_count_.load(std::memory_order_relaxed); }
   size_t FunctionCount() const { return function_count_.load(std::memory_order_relaxed); }
+  // INFO memory: cached EVAL scripts, and the memory of the EVAL (functions=false) or function
+  // Lua state in bytes. Read without waiting: while a script runs they report 0.
+  size_t ScriptCount();
+  int64_t LuaMemoryBytes(bool functions);
   // FCALL: the registered name and flags of a function (names are case-insensitive).
   bool FindFunction(std::string_view name, std::string* registered_name, uint32_t* flags);
   // Runs a function with KEYS/ARGV as its two arguments; writes its reply or error into out
