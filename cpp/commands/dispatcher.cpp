@@ -260,6 +260,8 @@ void RunWriteHandler(const CommandSpec& spec, CmdArgList args, CommandContext& c
 
 bool Dispatcher::PausedFor(CmdArgList args, const Session& session) const {
   if (args.empty()) return false;
+  // No clock read on the common path: Active(INT64_MIN) is the mode set, whatever its end.
+  if (server_.client_pause().Active(INT64_MIN) == ClientPause::kOff) return false;
   const ClientPause::Mode mode = server_.client_pause().Active(server_.engine().clock().NowMs());
   if (mode == ClientPause::kOff) return false;
   auto lookup = [this](auto argv) -> const CommandSpec* {
