@@ -137,6 +137,13 @@ void ServerState::ForEachLatencyHistogram(
     const LatencyHistogram* h = st->histogram.load(std::memory_order_acquire);
     if (h && h->total()) rows.emplace_back(spec->full_name, h);
   }
+  {
+    std::lock_guard lk(stats_mu_);  // entries are never freed: used after unlocking
+    for (auto& [name, st] : custom_stats_) {
+      const LatencyHistogram* h = st->histogram.load(std::memory_order_acquire);
+      if (h && h->total()) rows.emplace_back(name, h);
+    }
+  }
   std::sort(rows.begin(), rows.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [name, h] : rows) fn(name, *h);
@@ -155,6 +162,7 @@ void ServerState::ResetStats() {
   engine_->ResetStats();
   std::lock_guard lk(stats_mu_);
   for (auto& [name, st] : custom_stats_) {  // references handed out stay valid: reset in place
+    if (LatencyHistogram* h = st->histogram.load(std::memory_order_acquire)) h->Reset();
     st->calls = 0;
     st->usec = 0;
     st->rejected_calls = 0;
