@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "commands/config.h"
+#include "commands/aof.h"
 #include "commands/persistence.h"
 #include "commands/server_state.h"
 #include "net/log.h"
@@ -195,24 +196,16 @@ int main(int argc, char** argv) {
   if (!cl.config_file.empty() && cl.config_file != "-")
     state.config_file = RealPath(cl.config_file);
 
-  // The snapshot is loaded before anything listens; a bad file stops the start (never serve an
-  // empty dataset over a snapshot that could not be read).
+  // The data (the AOF with appendonly yes, else the snapshot) is loaded before anything
+  // listens; a bad file stops the start (never serve an empty dataset over a file that could
+  // not be read).
   {
-    auto t0 = std::chrono::steady_clock::now();
-    std::string load_err = state.persistence().LoadAtStartup();
+    std::string load_err = fincache::LoadDataFromDisk(state, /*load_rdb=*/true);
     if (!load_err.empty()) {
       LogWarning(load_err);
       LogWarning("Fatal error loading the DB, check server logs. Exiting.");
       return 1;
     }
-    if (state.persistence().last_load_keys_loaded() + state.persistence().last_load_keys_expired() >
-        0) {
-      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      char buf[64];
-      std::snprintf(buf, sizeof(buf), "%.3f", secs);
-      LogNotice(std::string("DB loaded from disk: ") + buf + " seconds");
-    }
-    state.persistence().StartCron();
   }
 
   fincache::net::Server server(state, net);
@@ -262,18 +255,11 @@ int main(int argc, char** argv) {
 
   signal_ctx.stop();
   signal_thread.join();
-  // As Redis at shutdown: with save points configured, a final foreground SAVE.
-  std::vector<std::pair<int64_t, int64_t>> save_points;
-  fincache::Persistence::ParseSavePoints(state.config().Get("save").value_or(""), &save_points);
-  if (!save_points.empty()) {
-    LogNotice("Saving the final RDB snapshot before exiting.");
+  // As Redis at shutdown (SIGTERM, or SHUTDOWN which did it already): the AOF written and
+  // fsynced, and with save points configured a final foreground SAVE.
+  if (!state.shutdown_prepared.load()) {
     fincache::ExecGate::Exclusive excl(state.engine().gate());
-    std::string detail;
-    if (!state.persistence().Save(&detail).empty()) {
-      LogWarning("Error trying to save the DB: " + detail);
-      return 1;
-    }
-    LogNotice("DB saved on disk");
+    if (!fincache::PrepareForShutdown(state, 0)) return 1;
   }
   if (!pidfile.empty()) ::unlink(pidfile.c_str());
   LogWarning("FinCache is now ready to exit, bye bye...");

@@ -18,6 +18,7 @@
 
 #include "commands/command_context.h"
 #include "commands/command_registry.h"
+#include "commands/propagation.h"
 #include "commands/zset_family.h"
 #include "common/errors.h"
 #include "common/strings.h"
@@ -100,6 +101,25 @@ void NotifyDb(Db& db, uint32_t type, std::string_view event, std::string_view ke
   db.engine().pubsub().Notify(type, event, key, db.index());
 }
 
+// ---- propagation: a blocking pop is written as its non-blocking form on the key it popped
+// from (Redis's rewrites), by the handler (ctx) or by the thread that served a parked call.
+std::string_view PopName(End end) { return end == End::kHead ? "LPOP" : "RPOP"; }
+std::string_view SideName(End end) { return end == End::kHead ? "LEFT" : "RIGHT"; }
+std::vector<std::string> ListPopEffect(std::string_view key, End end, int64_t count) {
+  std::vector<std::string> argv{std::string(PopName(end)), std::string(key)};
+  if (count >= 0) argv.push_back(std::to_string(count));
+  return argv;
+}
+std::vector<std::string> ZPopEffect(std::string_view key, bool max, int64_t count) {
+  std::vector<std::string> argv{max ? "ZPOPMAX" : "ZPOPMIN", std::string(key)};
+  if (count >= 0) argv.push_back(std::to_string(count));
+  return argv;
+}
+void FeedServed(Db& db, const std::vector<std::string>& argv) {
+  std::vector<std::string_view> views(argv.begin(), argv.end());
+  FeedEffect(db.engine(), db.index(), views);
+}
+
 // Pops up to count elements (count >= 1) and replies [key, [elements]] (BLMPOP) or, count -1,
 // [key, element] (BLPOP/BRPOP). Deletes the key when it empties.
 void PopListAndReply(Db& db, Entry* e, std::string_view key, End end, int64_t count,
@@ -152,7 +172,10 @@ void BlockingListPop(CommandContext& ctx, CmdArgList keys, End end, std::string_
   for (std::string_view key : keys) {
     auto res = FindListWrite(db, key);
     if (!res) return ctx.SendStatus(res.status());
-    if (*res) return PopListAndReply(db, *res, key, end, count, ctx.rb);
+    if (*res) {
+      if (ctx.propagating()) ctx.PropagateAs(ListPopEffect(key, end, count));
+      return PopListAndReply(db, *res, key, end, count, ctx.rb);
+    }
   }
   auto w = std::make_shared<Waiter>();
   w->type = ObjType::kList;
@@ -160,6 +183,7 @@ void BlockingListPop(CommandContext& ctx, CmdArgList keys, End end, std::string_
   w->timeout_ms = timeout;
   w->timeout_reply = SendNullArray;
   w->serve = [end, count](Db& d, std::string_view key, protocol::ReplyBuilder& rb) {
+    if (d.engine().effect_sink()) FeedServed(d, ListPopEffect(key, end, count));
     PopListAndReply(d, d.FindWrite(key), key, end, count, rb);
   };
   Park(ctx, std::move(w));
@@ -178,7 +202,10 @@ void BlockingMove(CommandContext& ctx, std::string_view src, std::string_view ds
   Db db = ctx.db();
   auto res = FindListWrite(db, src);
   if (!res) return ctx.SendStatus(res.status());
-  if (*res) return MoveAndReply(db, *res, dst, from, to, ctx.rb);
+  if (*res) {
+    ctx.PropagateAs({"LMOVE", src, dst, SideName(from), SideName(to)});
+    return MoveAndReply(db, *res, dst, from, to, ctx.rb);
+  }
   auto w = std::make_shared<Waiter>();
   w->type = ObjType::kList;
   w->keys = {std::string(src)};
@@ -187,7 +214,11 @@ void BlockingMove(CommandContext& ctx, std::string_view src, std::string_view ds
   w->timeout_reply = SendNullArray;
   w->serve = [dst = std::string(dst), from, to](Db& d, std::string_view key,
                                                 protocol::ReplyBuilder& rb) {
+    const uint64_t errors = rb.error_count();
     MoveAndReply(d, d.FindWrite(key), dst, from, to, rb);
+    if (rb.error_count() == errors && d.engine().effect_sink())
+      FeedServed(d, {"LMOVE", std::string(key), dst, std::string(SideName(from)),
+                     std::string(SideName(to))});
   };
   Park(ctx, std::move(w), /*null_bulk_when_denied=*/true);
 }
@@ -296,6 +327,7 @@ void CmdBZPop(CmdArgList args, CommandContext& ctx) {
     Entry* e = db.FindWrite(key);
     if (!e) continue;
     if (e->value.type() != ObjType::kZSet) return ctx.SendError(errors::kWrongType);
+    if (ctx.propagating()) ctx.PropagateAs(ZPopEffect(key, kMax, -1));
     return PopZsetAndReply(db, e, key, kMax, ctx.rb);
   }
   auto w = std::make_shared<Waiter>();
@@ -304,6 +336,7 @@ void CmdBZPop(CmdArgList args, CommandContext& ctx) {
   w->timeout_ms = timeout;
   w->timeout_reply = SendNullArray;
   w->serve = [](Db& d, std::string_view key, protocol::ReplyBuilder& rb) {
+    if (d.engine().effect_sink()) FeedServed(d, ZPopEffect(key, kMax, -1));
     PopZsetAndReply(d, d.FindWrite(key), key, kMax, rb);
   };
   Park(ctx, std::move(w));
@@ -341,14 +374,19 @@ void CmdBZMPop(CmdArgList args, CommandContext& ctx) {
   if (!ParseBlockTimeout(ctx, args[1], &timeout)) return;
   CmdArgList keys = args.subspan(3, static_cast<size_t>(numkeys));
   Db db = ctx.db();
-  for (std::string_view key : keys)
-    if (ZMPopFromKey(ctx, db, key, max, count)) return;
+  for (std::string_view key : keys) {
+    if (ZMPopFromKey(ctx, db, key, max, count)) {
+      if (ctx.propagating()) ctx.PropagateAs(ZPopEffect(key, max, count));
+      return;
+    }
+  }
   auto w = std::make_shared<Waiter>();
   w->type = ObjType::kZSet;
   w->keys = UniqueKeys(keys);
   w->timeout_ms = timeout;
   w->timeout_reply = SendNullArray;
   w->serve = [max, count](Db& d, std::string_view key, protocol::ReplyBuilder& rb) {
+    if (d.engine().effect_sink()) FeedServed(d, ZPopEffect(key, max, count));
     ZSet* z = d.FindWrite(key)->value.As<ZSet>();
     std::vector<ZPair> items = ZPopN(d, key, z, max, static_cast<size_t>(count));
     NotifyDb(d, notify::kZset, max ? "zpopmax" : "zpopmin", key);

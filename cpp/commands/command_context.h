@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,13 @@
 
 namespace fincache {
 
+// A write command's own effects for the AOF, when they are not its argv (Redis's
+// rewriteClientCommandVector / alsoPropagate): commands/propagation.h.
+struct PropagatedEffects {
+  bool custom = false;                          // cmds replaces the argv (maybe by nothing)
+  std::vector<std::vector<std::string>> cmds;  // in order, in the session's database
+};
+
 struct CommandContext {
   ServerState& server;
   Engine& engine;
@@ -26,6 +34,8 @@ struct CommandContext {
   // dispatcher collects those): MOVE/COPY into another database, SWAPDB. Served after the
   // command, as Redis's signalKeyAsReady. Null outside the dispatcher.
   std::vector<ReadyKey>* ready = nullptr;
+  // Set by RunWriteHandler while effects are recorded (appendonly yes); nullptr otherwise.
+  PropagatedEffects* effects = nullptr;
 
   Db db() const { return Db(engine, session.db_index, now_ms); }
   Db db(int index) const { return Db(engine, index, now_ms); }
@@ -33,6 +43,22 @@ struct CommandContext {
   // Replies the Redis error for a status (kOk/kKeyNotFound/kSkipped are not errors: asserts).
   void SendStatus(OpStatus s) { rb.SendError(StatusText(s)); }
   void SendError(std::string_view text) { rb.SendError(text); }
+
+  // ---- propagation (commands/propagation.h) ----
+  // Whether the command's effects are recorded: handlers build rewritten forms only then.
+  bool propagating() const { return effects != nullptr; }
+  // Propagate `argv` instead of the command's argv (the first call replaces, later calls of
+  // PropagateAs/PropagateAlso add more commands, in order).
+  void PropagateAs(std::initializer_list<std::string_view> argv) const {
+    if (effects) AddEffect(std::vector<std::string>(argv.begin(), argv.end()));
+  }
+  void PropagateAs(std::vector<std::string> argv) const {
+    if (effects) AddEffect(std::move(argv));
+  }
+  // The command changed nothing: nothing is propagated (unless PropagateAs follows).
+  void PropagateNothing() const {
+    if (effects) effects->custom = true;
+  }
 
   // A keyspace notification (Redis's notifyKeyspaceEvent) for a key of the session's database,
   // or of `db_index`: one relaxed load when notifications are off.
@@ -48,6 +74,12 @@ struct CommandContext {
   void SignalReady(int db_index, std::string_view key) const {
     if (ready && engine.blocking().Any() && engine.blocking().HasWaiters(db_index, key))
       ready->push_back({db_index, std::string(key)});
+  }
+
+ private:
+  void AddEffect(std::vector<std::string> argv) const {
+    effects->custom = true;
+    effects->cmds.push_back(std::move(argv));
   }
 };
 

@@ -370,6 +370,48 @@ Config::Config() {
               return "";
             }});
   Register({.name = "audit-log-values", .kind = Kind::kBool, .default_value = "no"});
+
+  // ---- append-only file (commands/aof.h) ----
+  // CONFIG SET appendonly yes starts a rewrite (the AOF is on once its base is written), no
+  // stops recording; at start, yes loads the AOF instead of the RDB file, as Redis.
+  Register({.name = "appendonly", .kind = Kind::kBool, .default_value = "no"});
+  Register({.name = "appendfilename",
+            .kind = Kind::kString,
+            .immutable = true,
+            .default_value = "appendonly.aof",
+            .validate = [](std::string& v) -> std::string {
+              if (v.empty() || v.find('/') != std::string::npos)
+                return "appendfilename can't be a path, just a filename";
+              return "";
+            }});
+  Register({.name = "appenddirname",
+            .kind = Kind::kString,
+            .immutable = true,
+            .default_value = "appendonlydir",
+            .validate = [](std::string& v) -> std::string {
+              if (v.empty() || v.find('/') != std::string::npos)
+                return "appenddirname can't be a path, just a dirname";
+              return "";
+            }});
+  Register({.name = "appendfsync",
+            .kind = Kind::kEnum,
+            .enum_values = {"always", "everysec", "no"},
+            .default_value = "everysec"});
+  Register({.name = "no-appendfsync-on-rewrite", .kind = Kind::kBool, .default_value = "no"});
+  Register({.name = "auto-aof-rewrite-percentage",
+            .kind = Kind::kInt,
+            .min = 0,
+            .max = INT32_MAX,
+            .default_value = "100"});
+  Register({.name = "auto-aof-rewrite-min-size",
+            .kind = Kind::kMemory,
+            .min = 0,
+            .max = INT64_MAX,
+            .default_value = "67108864"});
+  Register({.name = "aof-load-truncated", .kind = Kind::kBool, .default_value = "yes"});
+  Register({.name = "aof-use-rdb-preamble", .kind = Kind::kBool, .default_value = "yes"});
+  Register({.name = "aof-timestamp-enabled", .kind = Kind::kBool, .default_value = "no"});
+  Register({.name = "aof-rewrite-incremental-fsync", .kind = Kind::kBool, .default_value = "yes"});
 }
 
 bool Config::ParsePercentiles(std::string_view text, std::vector<double>* out) {

@@ -5,7 +5,9 @@
 #include <utility>
 #include <vector>
 
+#include "commands/aof.h"
 #include "commands/multi_family.h"
+#include "commands/propagation.h"
 #include "common/errors.h"
 #include "common/strings.h"
 
@@ -244,18 +246,38 @@ class ReplyProbe final : public protocol::ReplyBuilder {
 void RunWriteHandler(const CommandSpec& spec, CmdArgList args, CommandContext& ctx,
                      const KeyIndexes& key_indexes) {
   WatchedWrite watched(ctx.engine, ctx.session.db_index, ctx.now_ms, args, key_indexes);
+  EffectSink* sink = ctx.engine.effect_sink();
+  PropagatedEffects effects;
+  PropagatedEffects* const outer_effects = ctx.effects;
+  ctx.effects = sink ? &effects : nullptr;
   const uint64_t errors_before = ctx.rb.error_count();
-  if (!watched.active() || !(spec.flags & (CO::kNoopOnZero | CO::kNoopOnNull))) {
+  bool noop = false;
+  if ((!watched.active() && !sink) || !(spec.flags & (CO::kNoopOnZero | CO::kNoopOnNull))) {
     spec.handler(args, ctx);
-    watched.Finish(ctx.rb.error_count() != errors_before, false);
-    return;
+  } else {
+    ReplyProbe probe(ctx.rb);
+    CommandContext probed{ctx.server, ctx.engine,  ctx.session, probe,
+                          spec,       ctx.now_ms, ctx.ready,   ctx.effects};
+    spec.handler(args, probed);
+    noop = ((spec.flags & CO::kNoopOnZero) && probe.zero()) ||
+           ((spec.flags & CO::kNoopOnNull) && probe.null());
   }
-  ReplyProbe probe(ctx.rb);
-  CommandContext probed{ctx.server, ctx.engine, ctx.session, probe, spec, ctx.now_ms};
-  spec.handler(args, probed);
-  const bool noop = ((spec.flags & CO::kNoopOnZero) && probe.zero()) ||
-                    ((spec.flags & CO::kNoopOnNull) && probe.null());
-  watched.Finish(ctx.rb.error_count() != errors_before, noop);
+  ctx.effects = outer_effects;
+  const bool failed = ctx.rb.error_count() != errors_before;
+  watched.Finish(failed, noop);
+  // Propagation (commands/propagation.h): what the command changed, as it ran or rewritten.
+  if (sink && !failed && !noop) {
+    const int db = ctx.session.db_index;
+    if (!effects.custom) {
+      sink->Feed(db, args);
+    } else {
+      boost::container::small_vector<std::string_view, 8> argv;
+      for (const auto& cmd : effects.cmds) {
+        argv.assign(cmd.begin(), cmd.end());
+        sink->Feed(db, argv);
+      }
+    }
+  }
 }
 
 bool Dispatcher::PausedFor(CmdArgList args, const Session& session) const {
@@ -427,7 +449,10 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
     // Waiting for the gate gives up when a script holding it turns busy (busy-reply-threshold):
     // then the command is answered BUSY, or runs without the gate when Redis allows it during a
     // busy script (allow-busy: SCRIPT KILL, FUNCTION KILL/STATS, connection commands).
+    // The outermost command collects what it and the commands it runs propagate, and writes
+    // it before its locks are released (commands/propagation.h).
     auto run_handler = [&] {
+      PropagationBatch batch(engine);
       if (spec->IsWrite()) {
         RunWriteHandler(*spec, args, ctx, key_indexes);
       } else {
@@ -499,6 +524,9 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
     // The change counter behind save points (Redis's server.dirty, approximated per key).
     server_.dirty.fetch_add(std::max<uint64_t>(1, key_indexes.size()), std::memory_order_relaxed);
   }
+  // Embedded callers get the reply when this returns: what it wrote is in the AOF first (a
+  // network connection does it once per batch of replies, before sending them).
+  if (t_depth == 1 && !session.is_network) server_.aof().BeforeReply();
 }
 
 }  // namespace fincache

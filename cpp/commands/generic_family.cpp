@@ -313,7 +313,7 @@ void RegisterGenericFamily(CommandRegistry& r) {
   constexpr uint64_t kKs = ACL::kKeyspace;
   r.Add({.name = "del",
          .arity = -2,
-         .flags = CO::kWrite,
+         .flags = CO::kWrite | CO::kNoopOnZero,
          .first_key = 1,
          .last_key = -1,
          .key_step = 1,
@@ -332,7 +332,7 @@ void RegisterGenericFamily(CommandRegistry& r) {
       .Args("key/key#0*");
   r.Add({.name = "unlink",
          .arity = -2,
-         .flags = CO::kWrite | CO::kFast,
+         .flags = CO::kWrite | CO::kFast | CO::kNoopOnZero,
          .first_key = 1,
          .last_key = -1,
          .key_step = 1,

@@ -78,9 +78,20 @@ void CmdRestore(CmdArgList args, CommandContext& ctx) {
   int64_t when = ttl;
   if (ttl != 0 && !opts.absttl)
     when = static_cast<int64_t>(static_cast<uint64_t>(ttl) + static_cast<uint64_t>(ctx.now_ms));
-  if (ttl != 0 && when <= ctx.now_ms) {
-    if (deleted) ctx.Notify(notify::kGeneric, "del", key);
+  if (ttl != 0 && when <= ctx.now_ms && !ctx.engine.loading()) {
+    ctx.PropagateNothing();
+    if (deleted) {
+      ctx.Notify(notify::kGeneric, "del", key);
+      ctx.PropagateAs({"DEL", key});
+    }
     return ctx.rb.SendOk();
+  }
+  // A relative TTL is propagated as absolute (the time argument rewritten, ABSTTL added).
+  if (ttl != 0 && !opts.absttl && ctx.propagating()) {
+    std::vector<std::string> argv(args.begin(), args.end());
+    argv[2] = std::to_string(when);
+    argv.push_back("ABSTTL");
+    ctx.PropagateAs(std::move(argv));
   }
 
   auto [e, inserted] = db.FindOrInsert(key);

@@ -33,7 +33,9 @@ ExpireResult OpExpire(Db& db, std::string_view key, int64_t when_ms, unsigned fl
   if ((flags & kExpireXx) && current == -1) return ExpireResult::kNotSet;
   if ((flags & kExpireGt) && (current == -1 || when_ms <= current)) return ExpireResult::kNotSet;
   if ((flags & kExpireLt) && current != -1 && when_ms >= current) return ExpireResult::kNotSet;
-  if (when_ms <= db.now_ms()) {
+  // A past time deletes the key, except while loading a file (Redis's checkAlreadyExpired):
+  // there the TTL is set and the key expires once loading is over.
+  if (when_ms <= db.now_ms() && !db.engine().loading()) {
     db.Delete(e);
     return ExpireResult::kDeleted;
   }
@@ -80,6 +82,10 @@ void ExpireGeneric(CmdArgList args, CommandContext& ctx, bool seconds, bool rela
   ExpireResult r = OpExpire(db, args[1], when, flags);
   if (r == ExpireResult::kSet) ctx.Notify(notify::kGeneric, "expire", args[1]);
   if (r == ExpireResult::kDeleted) ctx.Notify(notify::kGeneric, "del", args[1]);
+  // Propagated as an absolute time, or as the deletion it caused (Redis 7.0).
+  if (r == ExpireResult::kSet && ctx.propagating())
+    ctx.PropagateAs({"PEXPIREAT", args[1], std::to_string(when)});
+  if (r == ExpireResult::kDeleted) ctx.PropagateAs({"DEL", args[1]});
   ctx.rb.SendLong(r == ExpireResult::kNotSet ? 0 : 1);
 }
 

@@ -257,6 +257,7 @@ void CmdHIncrByFloat(CmdArgList args, CommandContext& ctx) {
   auto res = OpIncrByFloat(db, args[1], args[2], incr);
   if (res) {
     ctx.Notify(notify::kHash, "hincrbyfloat", args[1]);
+    ctx.PropagateAs({"HSET", args[1], args[2], *res});  // the result, as Redis 7.0
     return ctx.rb.SendBulk(*res);
   }
   if (res.status() == OpStatus::kNotFloat) return ctx.SendError(errors::kHashNotFloat);

@@ -520,13 +520,13 @@ void RegisterListFamily(CommandRegistry& r) {
       .KeySpecs({KS::Index(1).RW().Insert()})
       .History({{"2.4.0", "Accepts multiple `element` arguments."}})
       .Args("key/key#0 element/string*");
-  add("lpushx", -3, kW | kOom | kF, 1, 1, 1, "2.2.0",
+  add("lpushx", -3, kW | kOom | kF | CO::kNoopOnZero, 1, 1, 1, "2.2.0",
       "Prepend an element to a list, only if the list exists", kPushComplexity,
       CmdPush<End::kHead, true>)
       .KeySpecs({KS::Index(1).RW().Insert()})
       .History({{"4.0.0", "Accepts multiple `element` arguments."}})
       .Args("key/key#0 element/string*");
-  add("rpushx", -3, kW | kOom | kF, 1, 1, 1, "2.2.0",
+  add("rpushx", -3, kW | kOom | kF | CO::kNoopOnZero, 1, 1, 1, "2.2.0",
       "Append an element to a list, only if the list exists", kPushComplexity,
       CmdPush<End::kTail, true>)
       .KeySpecs({KS::Index(1).RW().Insert()})

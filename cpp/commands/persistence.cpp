@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "commands/aof.h"
 #include "commands/server_family.h"
 #include "commands/server_state.h"
 #include "common/errors.h"
@@ -192,7 +193,8 @@ void Persistence::CronLoop() {
     bool start = false;
     {
       std::lock_guard<std::mutex> g(mu_);
-      if (child_pid_.load() <= 0) {
+      // One child at a time, as Redis: an AOF rewrite delays save points and scheduled saves.
+      if (child_pid_.load() <= 0 && !state_.aof().rewrite_in_progress()) {
         const int64_t now = NowMs();
         if (bgsave_scheduled_) {
           start = true;

@@ -99,4 +99,17 @@ class Persistence {
   bool stopping_ = false;
 };
 
+// SHUTDOWN's options (and the SIGTERM path's: none).
+enum ShutdownFlags : unsigned {
+  kShutdownNoSave = 1,
+  kShutdownSave = 2,
+  kShutdownNow = 4,
+  kShutdownForce = 8,
+};
+// Redis's prepareForShutdown, shared by SHUTDOWN and SIGTERM: waits for a BGSAVE, kills an AOF
+// rewrite, writes and fsyncs the AOF, and saves the RDB file when save points are configured
+// (unless NOSAVE) or SAVE asks. False (logged) when the save failed without FORCE: the server
+// must go on. The caller holds the exclusive gate, unless a busy script holds it (NOSAVE only).
+bool PrepareForShutdown(ServerState& server, unsigned flags);
+
 }  // namespace fincache

@@ -18,6 +18,7 @@
 #include <set>
 
 #include "commands/command_context.h"
+#include "commands/aof.h"
 #include "commands/persistence.h"
 #include "commands/server_family.h"
 #include "common/strings.h"
@@ -324,18 +325,27 @@ void PersistenceSection(InfoWriter& w, CommandContext& ctx) {
   w.Field("rdb_last_cow_size", 0);
   w.Field("rdb_last_load_keys_expired", p.last_load_keys_expired());
   w.Field("rdb_last_load_keys_loaded", p.last_load_keys_loaded());
-  w.Field("aof_enabled", 0);
-  w.Field("aof_rewrite_in_progress", 0);
-  w.Field("aof_rewrite_scheduled", 0);
-  w.Field("aof_last_rewrite_time_sec", -1);
-  w.Field("aof_current_rewrite_time_sec", -1);
-  w.Field("aof_last_bgrewrite_status", "ok");
-  w.Field("aof_rewrites", 0);
-  w.Field("aof_rewrites_consecutive_failures", 0);
-  w.Field("aof_last_write_status", "ok");
+  const AppendOnly& aof = ctx.server.aof();
+  w.Field("aof_enabled", aof.enabled() ? 1 : 0);
+  w.Field("aof_rewrite_in_progress", aof.rewrite_in_progress() ? 1 : 0);
+  w.Field("aof_rewrite_scheduled", aof.rewrite_scheduled() ? 1 : 0);
+  w.Field("aof_last_rewrite_time_sec", aof.last_rewrite_time_sec());
+  w.Field("aof_current_rewrite_time_sec", aof.current_rewrite_time_sec());
+  w.Field("aof_last_bgrewrite_status", aof.last_rewrite_ok() ? "ok" : "err");
+  w.Field("aof_rewrites", aof.rewrites());
+  w.Field("aof_rewrites_consecutive_failures", aof.rewrites_consecutive_failures());
+  w.Field("aof_last_write_status", aof.last_write_ok() ? "ok" : "err");
   w.Field("aof_last_cow_size", 0);
   w.Field("module_fork_in_progress", 0);
   w.Field("module_fork_last_cow_size", 0);
+  if (aof.enabled()) {
+    w.Field("aof_current_size", aof.current_size());
+    w.Field("aof_base_size", aof.base_size());
+    w.Field("aof_pending_rewrite", aof.rewrite_scheduled() ? 1 : 0);
+    w.Field("aof_buffer_length", static_cast<int64_t>(aof.buffer_length()));
+    w.Field("aof_pending_bio_fsync", 0);
+    w.Field("aof_delayed_fsync", aof.delayed_fsync());
+  }
 }
 
 void StatsSection(InfoWriter& w, CommandContext& ctx, const Samples& samples) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <random>
 
+#include "commands/aof.h"
 #include "commands/persistence.h"
 #include "script/script_engine.h"
 
@@ -25,6 +26,7 @@ ServerState::ServerState(std::unique_ptr<Config> config, EngineOptions engine_op
   engine_ = std::make_unique<Engine>(engine_options);
   start_time_ms_ = engine_->clock().NowMs();
   persistence_ = std::make_unique<Persistence>(*this);
+  aof_ = std::make_unique<AppendOnly>(*this);
   config_->AddListener("hz", [this](const std::string& v) { engine_->set_hz(std::stoi(v)); });
   config_->AddListener("notify-keyspace-events", [this](const std::string&) {
     engine_->pubsub().set_notify_flags(config_->notify_keyspace_flags.load());

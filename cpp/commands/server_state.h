@@ -25,6 +25,7 @@
 namespace fincache {
 
 class Persistence;
+class AppendOnly;
 namespace script {
 class ScriptEngine;
 }
@@ -73,6 +74,8 @@ class ServerState {
   ClientRegistry& clients() { return clients_; }
   // RDB snapshots: SAVE, BGSAVE, save points, loading at start (commands/persistence.h).
   Persistence& persistence() { return *persistence_; }
+  // The append-only file: recording, rewrites, loading at start (commands/aof.h).
+  AppendOnly& aof() { return *aof_; }
   // The Lua script engine (EVAL scripts and FUNCTION libraries), created on first use and
   // destroyed with this state.
   script::ScriptEngine& scripts();
@@ -130,6 +133,8 @@ class ServerState {
   std::string config_file;
   // Asks the process hosting the server to shut down (SHUTDOWN); null when not served.
   std::function<void()> shutdown_hook;
+  // Set by SHUTDOWN once its final steps are done (the process exit path skips them then).
+  std::atomic<bool> shutdown_prepared{false};
 
  private:
   std::unique_ptr<Config> config_;
@@ -137,6 +142,7 @@ class ServerState {
   CommandRegistry registry_;
   ClientRegistry clients_;
   std::unique_ptr<Persistence> persistence_;
+  std::unique_ptr<AppendOnly> aof_;
   std::once_flag scripts_once_;
   std::unique_ptr<script::ScriptEngine> scripts_;
   ScriptRun script_run_;

@@ -414,11 +414,15 @@ void CmdSPop(CmdArgList args, CommandContext& ctx) {
   Db db = ctx.db();
   auto res = FindSetWrite(db, args[1]);
   if (!res && res.status() != OpStatus::kKeyNotFound) return ctx.SendStatus(res.status());
+  // Propagated as the members it removed (SREM), or DEL when it took them all: replaying the
+  // random choice must not pick other members (Redis 7.0).
+  ctx.PropagateNothing();
   if (count < 0) {  // the single-member form
     if (!res) return ctx.rb.SendNull();
     SetValue* set = AsSet(*res);
     std::string m = set->RandomMember(tl_set_rng());
     set->Remove(m);
+    ctx.PropagateAs({"SREM", args[1], m});
     bool emptied = set->Size() == 0;
     if (emptied) db.Delete(*res);
     ctx.Notify(notify::kSet, "spop", args[1]);
@@ -431,16 +435,21 @@ void CmdSPop(CmdArgList args, CommandContext& ctx) {
     ctx.Notify(notify::kSet, "spop", args[1]);
     ReplySet(ctx, *set);
     db.Delete(*res);
+    ctx.PropagateAs({"DEL", args[1]});
     ctx.Notify(notify::kGeneric, "del", args[1]);
     return;
   }
   ctx.Notify(notify::kSet, "spop", args[1]);
   ctx.rb.StartSet(static_cast<size_t>(count));
+  std::vector<std::string> srem;
+  if (ctx.propagating()) srem = {"SREM", std::string(args[1])};
   for (int64_t i = 0; i < count; ++i) {
     std::string m = set->RandomMember(tl_set_rng());
     set->Remove(m);
     ctx.rb.SendBulk(m);
+    if (ctx.propagating()) srem.push_back(std::move(m));
   }
+  if (ctx.propagating()) ctx.PropagateAs(std::move(srem));
 }
 
 // SRANDMEMBER key [count] -> bulk (nil for a missing key); with count: array of up to count

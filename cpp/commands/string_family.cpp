@@ -320,6 +320,13 @@ void CmdSet(CmdArgList args, CommandContext& ctx) {
   auto res = OpSet(db, args[1], args[2], p);
   if (!res) return ctx.SendStatus(res.status());
   if (res->written) NotifySet(ctx, args[1], p.expire_ms != 0);
+  // Propagated with an absolute expiry (Redis 7.0: SET key value PXAT ms); not at all when
+  // NX/XX kept it from writing.
+  if (!res->written) {
+    ctx.PropagateNothing();
+  } else if (p.expire_ms != 0 && ctx.propagating()) {
+    ctx.PropagateAs({"SET", args[1], args[2], "PXAT", std::to_string(p.expire_ms)});
+  }
   if (p.get_old) return SendOldValue(ctx, res->old);
   if (res->written) return ctx.rb.SendOk();
   ctx.rb.SendNull();
@@ -350,6 +357,8 @@ void CmdSetEx(CmdArgList args, CommandContext& ctx) {
   Db db = ctx.db();
   OpSet(db, args[1], args[3], p);
   NotifySet(ctx, args[1], true);
+  if (ctx.propagating())
+    ctx.PropagateAs({"SET", args[1], args[3], "PXAT", std::to_string(p.expire_ms)});
   ctx.rb.SendOk();
 }
 
@@ -390,15 +399,20 @@ void CmdGetEx(CmdArgList args, CommandContext& ctx) {
       !ParseExpireArg(ctx, opts.expire_arg, opts.unit(), opts.absolute(), &when))
     return;
   ctx.rb.SendBulk(e->value.str());
-  if (opts.absolute() && when <= ctx.now_ms) {
+  // Propagated as its effect (Redis 7.0): DEL, PEXPIREAT key ms, PERSIST key, or nothing.
+  ctx.PropagateNothing();
+  if (opts.absolute() && when <= ctx.now_ms && !ctx.engine.loading()) {
     db.Delete(e);
     ctx.Notify(notify::kGeneric, "del", args[1]);
+    ctx.PropagateAs({"DEL", args[1]});
   } else if (when != 0) {
     db.SetExpire(e, when);
     ctx.Notify(notify::kGeneric, "expire", args[1]);
+    if (ctx.propagating()) ctx.PropagateAs({"PEXPIREAT", args[1], std::to_string(when)});
   } else if (opts.Has(ExtendedOptions::kPersist) && e->expire_ms != 0) {
     db.SetExpire(e, 0);
     ctx.Notify(notify::kGeneric, "persist", args[1]);
+    ctx.PropagateAs({"PERSIST", args[1]});
   }
 }
 
@@ -514,6 +528,8 @@ void CmdIncrByFloat(CmdArgList args, CommandContext& ctx) {
   auto res = OpIncrByFloat(db, args[1], args[2]);
   if (!res) return ctx.SendStatus(res.status());
   ctx.Notify(notify::kString, "incrbyfloat", args[1]);
+  // The result, not the increment: float formatting must not differ on replay (Redis 7.0).
+  ctx.PropagateAs({"SET", args[1], *res, "KEEPTTL"});
   ctx.rb.SendBulk(*res);
 }
 

@@ -513,21 +513,21 @@ void RegisterZsetFamily(CommandRegistry& r) {
           "dst/key#0 src/key#1 min/string max/string sortby/oneof?[byscore/pure-token=BYSCORE "
           "bylex/pure-token=BYLEX] rev/pure-token=REV? offset_count/block=LIMIT?[offset/integer "
           "count/integer]");
-  add("zremrangebyrank", 4, kW, 1, 1, 1, "2.0.0",
+  add("zremrangebyrank", 4, kW | CO::kNoopOnZero, 1, 1, 1, "2.0.0",
       "Remove all members in a sorted set within the given indexes",
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
       "elements removed by the operation.",
       CmdZremrangebyrank)
       .KeySpecs({KS::Index(1).RW().Delete()})
       .Args("key/key#0 start/integer stop/integer");
-  add("zremrangebyscore", 4, kW, 1, 1, 1, "1.2.0",
+  add("zremrangebyscore", 4, kW | CO::kNoopOnZero, 1, 1, 1, "1.2.0",
       "Remove all members in a sorted set within the given scores",
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
       "elements removed by the operation.",
       CmdZremrangebyscore)
       .KeySpecs({KS::Index(1).RW().Delete()})
       .Args("key/key#0 min/double max/double");
-  add("zremrangebylex", 4, kW, 1, 1, 1, "2.8.9",
+  add("zremrangebylex", 4, kW | CO::kNoopOnZero, 1, 1, 1, "2.8.9",
       "Remove all members in a sorted set between the given lexicographical range",
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
       "elements removed by the operation.",

@@ -157,11 +157,19 @@ void Engine::SwapDb(int a, int b) {
   }
 }
 
+void Engine::PropagateDeletion(int db, std::string_view key) {
+  if (EffectSink* sink = effect_sink()) {
+    std::string_view argv[] = {"DEL", key};
+    sink->Feed(db, argv);
+  }
+}
+
 size_t Engine::ActiveExpireCycle(int64_t time_budget_us) {
   constexpr int kSamples = 20;
   size_t expired_total = 0;
   int64_t start = clock_->NowUs();
   ExecGate::Shared token(gate_);
+  if (loading()) return 0;
   for (auto& sp : shards_) {
     Shard& s = *sp;
     std::lock_guard lk(s.mu);
@@ -175,9 +183,10 @@ size_t Engine::ActiveExpireCycle(int64_t time_budget_us) {
           Entry* e = t.ttl_entries[tl_rng() % t.ttl_entries.size()];
           if (e->expire_ms <= now) {
             Db view(*this, db, now);
-            if (AnyWatched() || pubsub_.Notifies(notify::kExpired)) {
+            if (AnyWatched() || pubsub_.Notifies(notify::kExpired) || effect_sink()) {
               std::string key(Db::KeyOf(e));
               view.Delete(e);
+              PropagateDeletion(db, key);
               if (AnyWatched()) TouchWatchedKey(db, key);
               pubsub_.Notify(notify::kExpired, "expired", key, db);
             } else {
@@ -210,11 +219,13 @@ Entry* Db::FindHashed(std::string_view key, uint64_t hash, Shard& shard, DbTable
     shard.expired_keys.fetch_add(1, std::memory_order_relaxed);
     const bool watched = engine_->AnyWatched();
     const bool notifying = engine_->pubsub().Notifies(notify::kExpired);
-    if (watched || notifying) {
-      // Lazy expiry is a modification for WATCH (Redis 7.0 signals the deleted key) and an
-      // "expired" event. The key is copied first: `key` may point into the entry being freed.
+    if (watched || notifying || engine_->effect_sink()) {
+      // Lazy expiry is a modification for WATCH (Redis 7.0 signals the deleted key), an
+      // "expired" event and a DEL for the AOF. The key is copied first: `key` may point into
+      // the entry being freed.
       std::string copy(key);
       EraseEntry(shard, t, e);
+      engine_->PropagateDeletion(index_, copy);
       if (watched) engine_->TouchWatchedKey(index_, copy);
       engine_->pubsub().Notify(notify::kExpired, "expired", copy, index_);
       return nullptr;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -55,6 +56,17 @@ struct alignas(64) Shard {
   std::vector<std::atomic<int64_t>> key_counts;      // per db
   std::vector<std::atomic<int64_t>> expires_counts;  // per db
   std::vector<WatchedKeys> watched;                  // per db: WATCHed keys (engine/watch.h)
+};
+
+// Where write effects go (the AOF, commands/aof.h; replication later): set by the command layer.
+// Commands feed it through commands/propagation.h; the engine itself feeds the deletions it
+// makes without a command asking for them (expired keys, as "DEL key"; eviction must too).
+class EffectSink {
+ public:
+  virtual ~EffectSink() = default;
+  // One command's effect in database db. The caller holds the shard locks of the keys it names
+  // (or the exclusive gate), so the effects on one key arrive in the order they happened.
+  virtual void Feed(int db, std::span<const std::string_view> argv) = 0;
 };
 
 struct EngineOptions {
@@ -127,6 +139,19 @@ class Engine {
   // (exclusive).
   bool WatchedKeyExpired(const WatchClient& c, int64_t now_ms);
 
+  // ---- effects (EffectSink above) ----
+  void set_effect_sink(EffectSink* sink) { sink_.store(sink, std::memory_order_release); }
+  // nullptr when nothing records effects (appendonly no): one load on the write path.
+  EffectSink* effect_sink() const { return sink_.load(std::memory_order_acquire); }
+  // Feeds "DEL key" for a key the engine removed by itself (expiry; eviction).
+  void PropagateDeletion(int db, std::string_view key);
+
+  // Loading a data file (an AOF replayed through the commands): keys are not expired, lazily
+  // nor actively, as Redis's keyIsExpired during loading; a key written after its TTL passed in
+  // the file keeps the value it had then, and expires once loading is over.
+  void set_loading(bool on) { loading_.store(on, std::memory_order_release); }
+  bool loading() const { return loading_.load(std::memory_order_acquire); }
+
   // LRU clock (seconds, like Redis's 24-bit clock but 32-bit).
   uint32_t LruClock() const { return static_cast<uint32_t>(clock_->NowMs() / 1000); }
 
@@ -146,6 +171,8 @@ class Engine {
   PubSub pubsub_;
   std::atomic<int> hz_{10};
   std::atomic<bool> active_expiry_enabled_{true};
+  std::atomic<EffectSink*> sink_{nullptr};
+  std::atomic<bool> loading_{false};
   std::atomic<bool> stopping_{false};
   std::mutex bg_mu_;
   std::condition_variable bg_cv_;
@@ -184,7 +211,9 @@ class Db {
 
   // Sets (abs_ms > 0) or removes (0) the TTL of an entry.
   void SetExpire(Entry* e, int64_t abs_ms);
-  bool IsExpired(const Entry& e) const { return e.expire_ms != 0 && e.expire_ms <= now_ms_; }
+  bool IsExpired(const Entry& e) const {
+    return e.expire_ms != 0 && e.expire_ms <= now_ms_ && !engine_->loading();
+  }
 
   // Must be called after a write command changed an entry's value in place: memory accounting,
   // and later WATCH invalidation and keyspace notifications hook in here.

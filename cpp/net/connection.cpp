@@ -1,5 +1,7 @@
 #include "net/connection.h"
 
+#include "commands/aof.h"
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -392,6 +394,8 @@ void Connection::RunCommand(const std::vector<std::string_view>& args) {
 
 void Connection::Flush() {
   if (writing_ || out_.empty() || closed_) return;
+  // Replies leave only once the writes they acknowledge are in the AOF (commands/aof.h).
+  owner_.state().aof().BeforeReply();
   sending_.swap(out_);
   out_.clear();
   writing_ = true;

@@ -7,8 +7,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <charconv>
+#include <functional>
 #include <memory>
 
+#include "persist/aof.h"
 #include "persist/rdb.h"
 
 namespace fincache::persist {
@@ -36,7 +39,7 @@ bool WriteBody(Engine& engine, RdbWriter& w, int64_t now_ms, const SaveOptions& 
   Aux(w, "redis-bits", std::to_string(sizeof(void*) * 8));
   Aux(w, "ctime", std::to_string(now_ms / 1000));
   Aux(w, "used-mem", std::to_string(opts.used_memory));
-  Aux(w, "aof-base", "0");
+  Aux(w, "aof-base", opts.aof_base ? "1" : "0");
   for (const std::string& code : opts.function_libraries) {
     w.Byte(rdbop::kFunction2);
     w.String(code);
@@ -72,8 +75,10 @@ bool WriteBody(Engine& engine, RdbWriter& w, int64_t now_ms, const SaveOptions& 
 
 }  // namespace
 
-bool SaveRdbFile(Engine& engine, const std::string& path, int64_t now_ms, const SaveOptions& opts,
-                 std::string* err) {
+// Writes `path` through a temp file in its directory: body(w) writes through w, then the file
+// is fsynced and renamed over `path`, and the directory fsynced.
+static bool WriteFileAtomically(const std::string& path, const std::function<bool(RdbWriter&)>& body,
+                         std::string* err) {
   const std::string tmp = DirOf(path) + "/temp-" + std::to_string(::getpid()) + ".rdb";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
@@ -93,7 +98,7 @@ bool SaveRdbFile(Engine& engine, const std::string& path, int64_t now_ms, const 
     }
     return true;
   });
-  bool ok = WriteBody(engine, w, now_ms, opts);
+  bool ok = body(w);
   if (ok && ::fsync(fd) != 0) {
     ok = false;
     write_err = Errno("fsync of the temp RDB file failed");
@@ -120,6 +125,51 @@ bool SaveRdbFile(Engine& engine, const std::string& path, int64_t now_ms, const 
   return true;
 }
 
+bool SaveRdbFile(Engine& engine, const std::string& path, int64_t now_ms, const SaveOptions& opts,
+                 std::string* err) {
+  return WriteFileAtomically(
+      path, [&](RdbWriter& w) { return WriteBody(engine, w, now_ms, opts); }, err);
+}
+
+bool SaveAofCommandsFile(Engine& engine, const std::string& path, int64_t now_ms,
+                         const std::vector<std::string>& function_libraries, std::string* err) {
+  return WriteFileAtomically(
+      path,
+      [&](RdbWriter& w) {
+        std::string& out = w.buffer();
+        for (const std::string& code : function_libraries) {
+          std::string_view argv[] = {"FUNCTION", "LOAD", code};
+          AppendAofCommand(&out, argv);
+        }
+        std::string payload;
+        char ttl[24];
+        for (int db = 0; db < engine.db_count(); ++db) {
+          if (engine.DbSize(db) == 0) continue;
+          AppendAofSelect(&out, db);
+          for (size_t s = 0; s < engine.shard_count(); ++s) {
+            DbTable& t = engine.shard(s).dbs[db];
+            t.table.ForEach([&](std::string_view key, Entry& e) {
+              if (!w.ok()) return;
+              if (e.expire_ms != 0 && e.expire_ms <= now_ms) return;
+              payload = CreateDumpPayload(e.value);
+              auto [end, ec] = std::to_chars(ttl, ttl + sizeof(ttl), e.expire_ms);
+              std::string_view ttl_text(ttl, static_cast<size_t>(end - ttl));
+              if (e.expire_ms != 0) {
+                std::string_view argv[] = {"RESTORE", key, ttl_text, payload, "ABSTTL"};
+                AppendAofCommand(&out, argv);
+              } else {
+                std::string_view argv[] = {"RESTORE", key, "0", payload};
+                AppendAofCommand(&out, argv);
+              }
+              w.MaybeFlush();
+            });
+          }
+        }
+        return w.Flush();
+      },
+      err);
+}
+
 bool LoadRdbFile(Engine& engine, const std::string& path, int64_t now_ms, LoadStats* stats,
                  bool* missing, std::string* err, bool merge) {
   *missing = false;
@@ -139,6 +189,11 @@ bool LoadRdbFile(Engine& engine, const std::string& path, int64_t now_ms, LoadSt
     return false;
   }
   RdbReader r(f, static_cast<uint64_t>(st.st_size));
+  return LoadRdbStream(engine, r, path, now_ms, stats, err);
+}
+
+bool LoadRdbStream(Engine& engine, RdbReader& r, const std::string& path, int64_t now_ms,
+                   LoadStats* stats, std::string* err) {
   auto fail = [&](const std::string& why) {
     *err = "Bad RDB file " + path + ": " +
            (r.ok() ? why + " at offset " + std::to_string(r.offset()) : r.error());

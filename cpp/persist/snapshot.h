@@ -26,6 +26,7 @@ struct SaveOptions {
   int64_t used_memory = 0;    // "used-mem"
   // Function libraries' code (FUNCTION DUMP order), written as FUNCTION2 records.
   std::vector<std::string> function_libraries;
+  bool aof_base = false;      // "aof-base": 1 in an AOF's RDB preamble (base file)
 };
 
 // Writes every live key of every database to `path` (via a temp file and rename). The caller
@@ -47,5 +48,19 @@ struct LoadStats {
 // merge (DEBUG RELOAD MERGE): a key already in the engine is replaced instead of an error.
 bool LoadRdbFile(Engine& engine, const std::string& path, int64_t now_ms, LoadStats* stats,
                  bool* missing, std::string* err, bool merge = false);
+
+class RdbReader;
+// LoadRdbFile's body, from a reader positioned at the start of an RDB ("REDIS0010..."): an
+// AOF base file is one. On success r.offset() is just past the checksum. `path` names the file
+// in error messages.
+bool LoadRdbStream(Engine& engine, RdbReader& r, const std::string& path, int64_t now_ms,
+                   LoadStats* stats, std::string* err);
+
+// An AOF base file without an RDB preamble (aof-use-rdb-preamble no): "FUNCTION LOAD <code>"
+// per function library, then per non-empty database a SELECT and per live key "RESTORE key
+// <abs-ms> <payload> ABSTTL" (or "RESTORE key 0 <payload>"), written through a temp file
+// renamed over `path`. Same exclusivity as SaveRdbFile.
+bool SaveAofCommandsFile(Engine& engine, const std::string& path, int64_t now_ms,
+                         const std::vector<std::string>& function_libraries, std::string* err);
 
 }  // namespace fincache::persist

@@ -27,7 +27,9 @@
 #include <mutex>
 #include <optional>
 
+#include "commands/aof.h"
 #include "commands/multi_family.h"
+#include "commands/propagation.h"
 #include "py_convert.h"
 #include "py_engine.h"
 
@@ -165,6 +167,8 @@ class PySession {
         } else {
           {
             ExecGate::Exclusive excl(engine.gate());
+            // The pipeline's writes go to the AOF as one MULTI/EXEC (commands/propagation.h).
+            PropagationBatch batch(engine);
             if (check_watch) {
               watch_failed = !WatchedKeysUnchanged(session_, engine, engine.clock().NowMs());
               DiscardTransaction(session_, engine);
@@ -172,6 +176,7 @@ class PySession {
             if (!watch_failed)
               for (auto& s : spans) replies.push_back(DispatchOne(s));
           }
+          engine_->state().aof().BeforeReply();
           d.ServeDeferred();  // blocked clients get the pipeline's pushes after it
         }
       } else {

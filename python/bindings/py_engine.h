@@ -15,6 +15,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "commands/aof.h"
 #include "commands/dispatcher.h"
 #include "commands/persistence.h"
 #include "commands/server_state.h"
@@ -29,7 +30,8 @@ class PyEngine {
     // An embedded engine persists only when asked to: with dir or dbfilename given it loads
     // that snapshot now and follows the save points; otherwise it has no save points (a
     // notebook's Cache() must not write dump.rdb into the working directory behind its back).
-    const bool persistent = settings.count("dir") || settings.count("dbfilename");
+    const bool persistent =
+        settings.count("dir") || settings.count("dbfilename") || settings.count("appendonly");
     if (!persistent && !settings.count("save")) config->Set("save", "", /*at_startup=*/true);
     for (const auto& [name, value] : settings) {
       if (!config->Exists(name)) throw pybind11::value_error("unknown setting '" + name + "'");
@@ -38,11 +40,8 @@ class PyEngine {
     }
     state_ = std::make_unique<ServerState>(std::move(config), EngineOptions{});
     dispatcher_ = std::make_unique<Dispatcher>(*state_);
-    if (persistent) {
-      std::string err = state_->persistence().LoadAtStartup();
-      if (!err.empty()) throw std::runtime_error(err);
-    }
-    state_->persistence().StartCron();
+    std::string err = LoadDataFromDisk(*state_, /*load_rdb=*/persistent);
+    if (!err.empty()) throw std::runtime_error(err);
   }
 
   ServerState& state() { return *state_; }
