@@ -448,7 +448,7 @@ def test_bgsave_and_rewrite_exclusion(start_server, tmp_path):
     srv = start_server("--dir", str(data), "--appendonly", "yes", "--save", "")
     c = srv.client()
     pipe = c.pipeline(transaction=False)
-    for i in range(200000):
+    for i in range(100000):
         pipe.set(f"key:{i}", "v" * 50)
     pipe.execute()
     assert c.bgrewriteaof()
@@ -484,12 +484,17 @@ def test_bgsave_and_rewrite_exclusion(start_server, tmp_path):
 # --------------------------------------------------------------------------------------------
 
 
+def no_retry(srv) -> redis.Redis:
+    # redis-py retries a dropped connection (with backoff); the server is gone for good here.
+    return redis.Redis(port=srv.port, retry=None, retry_on_error=[])
+
+
 def test_shutdown(start_server, tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     srv = start_server("--dir", str(data), "--appendonly", "yes", "--save", "3600 1",
                        "--appendfsync", "no")
-    c = srv.client()
+    c = no_retry(srv)
     c.set("k", "v")
     with pytest.raises(redis.ResponseError, match="No shutdown in progress"):
         c.shutdown(abort=True)
@@ -501,7 +506,7 @@ def test_shutdown(start_server, tmp_path):
     assert "Saving the final RDB snapshot" not in log
     assert not (data / "dump.rdb").exists()
     srv = start_server("--dir", str(data), "--appendonly", "yes", "--save", "")
-    c = srv.client()
+    c = no_retry(srv)
     assert c.get("k") == b"v"
     c.shutdown(save=True)  # redis-py: a closed connection is success
     assert srv.proc.wait(timeout=20) == 0
@@ -510,7 +515,7 @@ def test_shutdown(start_server, tmp_path):
     (data / "dump.rdb").unlink()
     srv = start_server("--dir", str(data), "--save", "3600 1")
     (data / "dump.rdb").mkdir()  # the rename over it fails
-    c = srv.client()
+    c = no_retry(srv)
     c.set("k", "v")
     with pytest.raises(redis.ResponseError, match="Errors trying to SHUTDOWN. Check logs."):
         c.execute_command("SHUTDOWN")

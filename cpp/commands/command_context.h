@@ -19,7 +19,7 @@ namespace fincache {
 // A write command's own effects for the AOF, when they are not its argv (Redis's
 // rewriteClientCommandVector / alsoPropagate): commands/propagation.h.
 struct PropagatedEffects {
-  bool custom = false;                          // cmds replaces the argv (maybe by nothing)
+  bool custom = false;                         // cmds replaces the argv (maybe by nothing)
   std::vector<std::vector<std::string>> cmds;  // in order, in the session's database
 };
 

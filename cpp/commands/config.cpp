@@ -395,7 +395,7 @@ Config::Config() {
             }});
   Register({.name = "appendfsync",
             .kind = Kind::kEnum,
-            .enum_values = {"always", "everysec", "no"},
+            .enum_values = {"everysec", "always", "no"},
             .default_value = "everysec"});
   Register({.name = "no-appendfsync-on-rewrite", .kind = Kind::kBool, .default_value = "no"});
   Register({.name = "auto-aof-rewrite-percentage",

@@ -202,9 +202,10 @@ void RegisterPersistCommands(CommandRegistry& r) {
                        "when saving data, otherwise O(1)",
          .handler = CmdShutdown})
       .History({{"7.0.0", "Added the `NOW`, `FORCE` and `ABORT` modifiers."}})
-      .Args("nosave_save/oneof?[nosave/pure-token=NOSAVE save/pure-token=SAVE] "
-            "now/pure-token=NOW^7.0.0? force/pure-token=FORCE^7.0.0? "
-            "abort/pure-token=ABORT^7.0.0?");
+      .Args(
+          "nosave_save/oneof?[nosave/pure-token=NOSAVE save/pure-token=SAVE] "
+          "now/pure-token=NOW^7.0.0? force/pure-token=FORCE^7.0.0? "
+          "abort/pure-token=ABORT^7.0.0?");
 }
 
 }  // namespace fincache

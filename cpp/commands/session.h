@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "engine/blocking.h"
-#include "engine/watch.h"
 #include "engine/pubsub.h"
+#include "engine/watch.h"
 
 namespace fincache {
 

@@ -1,7 +1,5 @@
 #include "net/connection.h"
 
-#include "commands/aof.h"
-
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -11,6 +9,7 @@
 #include <boost/asio/write.hpp>
 #include <chrono>
 
+#include "commands/aof.h"
 #include "commands/multi_family.h"
 #include "commands/server_state.h"
 #include "net/log.h"

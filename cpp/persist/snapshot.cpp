@@ -5,9 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
-#include <charconv>
 #include <functional>
 #include <memory>
 
@@ -77,8 +77,8 @@ bool WriteBody(Engine& engine, RdbWriter& w, int64_t now_ms, const SaveOptions& 
 
 // Writes `path` through a temp file in its directory: body(w) writes through w, then the file
 // is fsynced and renamed over `path`, and the directory fsynced.
-static bool WriteFileAtomically(const std::string& path, const std::function<bool(RdbWriter&)>& body,
-                         std::string* err) {
+static bool WriteFileAtomically(const std::string& path,
+                                const std::function<bool(RdbWriter&)>& body, std::string* err) {
   const std::string tmp = DirOf(path) + "/temp-" + std::to_string(::getpid()) + ".rdb";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {

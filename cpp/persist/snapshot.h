@@ -26,7 +26,7 @@ struct SaveOptions {
   int64_t used_memory = 0;    // "used-mem"
   // Function libraries' code (FUNCTION DUMP order), written as FUNCTION2 records.
   std::vector<std::string> function_libraries;
-  bool aof_base = false;      // "aof-base": 1 in an AOF's RDB preamble (base file)
+  bool aof_base = false;  // "aof-base": 1 in an AOF's RDB preamble (base file)
 };
 
 // Writes every live key of every database to `path` (via a temp file and rename). The caller
