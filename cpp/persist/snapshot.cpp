@@ -189,11 +189,11 @@ bool LoadRdbFile(Engine& engine, const std::string& path, int64_t now_ms, LoadSt
     return false;
   }
   RdbReader r(f, static_cast<uint64_t>(st.st_size));
-  return LoadRdbStream(engine, r, path, now_ms, stats, err);
+  return LoadRdbStream(engine, r, path, now_ms, stats, err, merge);
 }
 
 bool LoadRdbStream(Engine& engine, RdbReader& r, const std::string& path, int64_t now_ms,
-                   LoadStats* stats, std::string* err) {
+                   LoadStats* stats, std::string* err, bool merge) {
   auto fail = [&](const std::string& why) {
     *err = "Bad RDB file " + path + ": " +
            (r.ok() ? why + " at offset " + std::to_string(r.offset()) : r.error());

@@ -54,7 +54,7 @@ class RdbReader;
 // AOF base file is one. On success r.offset() is just past the checksum. `path` names the file
 // in error messages.
 bool LoadRdbStream(Engine& engine, RdbReader& r, const std::string& path, int64_t now_ms,
-                   LoadStats* stats, std::string* err);
+                   LoadStats* stats, std::string* err, bool merge = false);
 
 // An AOF base file without an RDB preamble (aof-use-rdb-preamble no): "FUNCTION LOAD <code>"
 // per function library, then per non-empty database a SELECT and per live key "RESTORE key
