@@ -19,6 +19,7 @@ void RegisterBlockingFamily(CommandRegistry& r);  // BLPOP BRPOP BLMOVE BZPOPMIN
 void RegisterScriptingFamily(CommandRegistry& r);  // EVAL EVALSHA EVAL_RO SCRIPT ...
 void RegisterMultiFamily(CommandRegistry& r);      // MULTI EXEC DISCARD WATCH UNWATCH
 void RegisterPubSubFamily(CommandRegistry& r);     // SUBSCRIBE PUBLISH PSUBSCRIBE PUBSUB ...
+void RegisterMemoryFamily(CommandRegistry& r);     // MEMORY USAGE STATS DOCTOR ...
 
 void RegisterAllFamilies(CommandRegistry& r) {
   RegisterConnectionFamily(r);
@@ -37,6 +38,7 @@ void RegisterAllFamilies(CommandRegistry& r) {
   RegisterScriptingFamily(r);
   RegisterMultiFamily(r);
   RegisterPubSubFamily(r);
+  RegisterMemoryFamily(r);
 }
 
 }  // namespace fincache

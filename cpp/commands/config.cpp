@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "commands/memory_family.h"
 #include "commands/persistence.h"
 #include "common/strings.h"
 #include "persist/rdb.h"
@@ -412,6 +413,8 @@ Config::Config() {
   Register({.name = "aof-use-rdb-preamble", .kind = Kind::kBool, .default_value = "yes"});
   Register({.name = "aof-timestamp-enabled", .kind = Kind::kBool, .default_value = "no"});
   Register({.name = "aof-rewrite-incremental-fsync", .kind = Kind::kBool, .default_value = "yes"});
+  // ---- maxmemory and eviction (commands/memory_family.cpp) ----
+  RegisterMemorySettings(*this);
 }
 
 bool Config::ParsePercentiles(std::string_view text, std::vector<double>* out) {

@@ -75,6 +75,35 @@ void CollectReady(Engine& engine, int db, const KeyIndexes& key_indexes, CmdArgL
 // command does not count them again as its own.
 thread_local uint64_t t_errors_counted = 0;
 
+// Redis's server.script_oom (ScriptOomAtStart).
+thread_local bool t_script_oom = false;
+
+// Redis's processCommand maxmemory step, for a top-level command when maxmemory is set: evicts
+// as needed, then decides whether the command must be refused with OOM (deny-oom commands, EXEC
+// of a transaction holding one, and anything but EXEC/DISCARD/QUIT/RESET while queuing a
+// transaction, since queuing takes memory too). Also records script_oom for the scripts and
+// transactions this command starts.
+bool RefuseForOom(ServerState& server, const CommandSpec& spec, CmdArgList args,
+                  const Session& session) {
+  if (server.engine().gate().busy() != kBusyNone) return false;  // as Redis during a busy script
+  const bool out_of_memory = server.engine().evictor().Perform() == Evictor::Result::kFail;
+  t_script_oom = out_of_memory;
+  if (!out_of_memory) return false;
+  if (session.in_multi) {
+    const std::string& name = spec.full_name;
+    if (name != "exec" && name != "discard" && name != "quit" && name != "reset") return true;
+    if (name != "exec") return false;
+    for (const std::vector<std::string>& queued : session.multi_queue) {
+      std::vector<std::string_view> argv(queued.begin(), queued.end());
+      const CommandSpec* q = server.registry().Find(argv[0]);
+      if (q && q->HasSubcommands() && argv.size() >= 2) q = server.registry().FindSub(*q, argv[1]);
+      if (q && (EffectiveCommandFlags(server, *q, argv) & CO::kDenyOom)) return true;
+    }
+    return false;
+  }
+  return EffectiveCommandFlags(server, spec, args) & CO::kDenyOom;
+}
+
 constexpr std::string_view kQueued = "QUEUED";
 constexpr std::string_view kNotAllowedInMulti = "ERR Command not allowed inside a transaction";
 
@@ -166,6 +195,8 @@ void AfterCommand(ServerState& server, const CommandSpec& spec, CommandStats& st
 }
 
 }  // namespace
+
+bool ScriptOomAtStart() { return t_script_oom; }
 
 namespace {
 
@@ -377,6 +408,23 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
       rb.SendError(ExecAbortBecause(errors::kNoAuth));
     } else {
       rb.SendError(errors::kNoAuth);
+    }
+    server_.CountError(rb.last_error_code());
+    stats.rejected_calls.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+
+  // maxmemory (one relaxed load when unset): evict, or refuse with OOM, as Redis before running
+  // a command; commands run by EXEC or a script were checked with it.
+  if (t_depth == 1 && server_.engine().evictor().maxmemory() != 0 &&
+      !(session.in_multi && (spec->flags & CO::kNoMulti)) &&
+      RefuseForOom(server_, *spec, args, session)) {
+    FlagTransaction(session);
+    if (IsExec(*spec)) {
+      DiscardTransaction(session, server_.engine());
+      rb.SendError(ExecAbortBecause(errors::kOom));
+    } else {
+      rb.SendError(errors::kOom);
     }
     server_.CountError(rb.last_error_code());
     stats.rejected_calls.fetch_add(1, std::memory_order_relaxed);

@@ -17,6 +17,16 @@ namespace fincache {
 void RunWriteHandler(const CommandSpec& spec, CmdArgList args, CommandContext& ctx,
                      const KeyIndexes& key_indexes);
 
+// Redis's getCommandFlags: the spec's flags, except for EVAL*/FCALL* of a script or function
+// that declares flags ("#!lua flags=..." / register_function flags), whose write/deny-oom flags
+// come from its declaration (scripting_family.cpp).
+uint32_t EffectiveCommandFlags(ServerState& server, const CommandSpec& spec, CmdArgList args);
+
+// Redis's server.script_oom: whether the last top-level command on this thread found memory over
+// maxmemory with nothing left to evict. Scripts (and EXEC) started by it refuse deny-oom commands
+// until they have written something.
+bool ScriptOomAtStart();
+
 class Dispatcher {
  public:
   explicit Dispatcher(ServerState& server) : server_(server) {}

@@ -223,20 +223,13 @@ void CmdMove(CmdArgList args, CommandContext& ctx) {
 
 // ---- OBJECT ---------------------------------------------------------------------------------
 
-// Redis's maxmemory-policy flags, read from the config when it has the setting (default
-// noeviction).
-bool PolicyHas(CommandContext& ctx, std::string_view what) {
-  std::optional<std::string> policy = ctx.server.config().Get("maxmemory-policy");
-  return policy && policy->find(what) != std::string::npos;
-}
-bool LfuPolicy(CommandContext& ctx) { return PolicyHas(ctx, "lfu"); }
+bool LfuPolicy(CommandContext& ctx) { return ctx.engine.evictor().lfu(); }
 
 // Redis shares the string objects of the integers 0..9999 (refcount INT_MAX) unless maxmemory is
 // set with an LRU/LFU policy, which needs a per-key access clock.
 bool SharedIntegersEnabled(CommandContext& ctx) {
-  std::optional<std::string> maxmemory = ctx.server.config().Get("maxmemory");
-  if (!maxmemory || *maxmemory == "0") return true;
-  return !PolicyHas(ctx, "lru") && !PolicyHas(ctx, "lfu");
+  const Evictor& ev = ctx.engine.evictor();
+  return ev.maxmemory() == 0 || !(IsLruPolicy(ev.policy()) || IsLfuPolicy(ev.policy()));
 }
 
 constexpr int64_t kSharedIntegers = 10000;  // OBJ_SHARED_INTEGERS
@@ -257,19 +250,18 @@ void CmdObjectIdletime(CmdArgList args, CommandContext& ctx) {
   Entry* e = FindNoTouch(db, args[2]);
   if (!e) return ctx.rb.SendNull();
   if (LfuPolicy(ctx)) return ctx.SendError(errors::kLfuSelected);
-  int64_t idle = ctx.now_ms / 1000 - static_cast<int64_t>(e->lru);
-  ctx.rb.SendLong(idle < 0 ? 0 : idle);
+  ctx.rb.SendLong(static_cast<int64_t>(lru::IdleMs(e->lru, ctx.now_ms) / 1000));
 }
 
-// OBJECT FREQ key -> integer: the logarithmic access counter; nil when missing. Redis keeps that
-// counter only under an LFU maxmemory-policy and answers this error otherwise. The engine has no
-// LFU counter (nor maxmemory policies) yet, so the error is the only answer: exact for Redis's
-// default policy, which is also the only one FinCache can be configured with today.
+// OBJECT FREQ key -> integer: the logarithmic access counter (decayed, not touched); nil when
+// missing. Only kept under an LFU maxmemory-policy: an error otherwise, as Redis.
 void CmdObjectFreq(CmdArgList args, CommandContext& ctx) {
   Db db = ctx.db();
   Entry* e = FindNoTouch(db, args[2]);
   if (!e) return ctx.rb.SendNull();
-  ctx.SendError(errors::kLfuNotSelected);
+  if (!LfuPolicy(ctx)) return ctx.SendError(errors::kLfuNotSelected);
+  ctx.rb.SendLong(
+      lfu::DecrAndReturn(e->lru, lfu::Minutes(ctx.now_ms), ctx.engine.evictor().lfu_decay_time()));
 }
 
 // OBJECT REFCOUNT key -> integer: 2147483647 for shared small integers, else 1; nil when missing

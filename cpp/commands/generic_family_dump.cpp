@@ -97,9 +97,12 @@ void CmdRestore(CmdArgList args, CommandContext& ctx) {
   auto [e, inserted] = db.FindOrInsert(key);
   e->value = std::move(value);
   if (ttl != 0) db.SetExpire(e, when);
-  if (opts.idletime >= 0) {
-    const int64_t now_s = ctx.now_ms / 1000;
-    e->lru = static_cast<uint32_t>(opts.idletime >= now_s ? 0 : now_s - opts.idletime);
+  // Redis's objectSetLRUOrLFU: FREQ counts under an LFU policy, IDLETIME under the others.
+  if (ctx.engine.evictor().lfu()) {
+    if (opts.freq >= 0)
+      e->lru = lfu::Pack(lfu::Minutes(ctx.now_ms), static_cast<uint32_t>(opts.freq));
+  } else if (opts.idletime >= 0) {
+    e->lru = lru::FromIdleSeconds(opts.idletime, ctx.now_ms);
   }
   db.AfterWrite(e);
   ctx.Notify(notify::kGeneric, "restore", key);

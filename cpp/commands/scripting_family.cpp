@@ -17,8 +17,13 @@
 // FUNCTION KILL, FUNCTION STATS) run without it. A killed script stops at its next hook with
 // Redis's error; one that already wrote is UNKILLABLE.
 //
-// Not here: SCRIPT DEBUG (the Lua debugger), and OOM / replica / cluster checks of script flags
-// (allow-oom, allow-stale, no-cluster are accepted and listed, with nothing to check yet).
+// maxmemory: a script or function that declares flags is deny-oom unless it declares allow-oom
+// or no-writes (EffectiveCommandFlags, used by the dispatcher before running it). When the
+// command that started a script found memory full (ScriptOomAtStart), the script's deny-oom
+// commands get the OOM error until it has written something, unless it declares allow-oom.
+//
+// Not here: SCRIPT DEBUG (the Lua debugger), and replica / cluster checks of script flags
+// (allow-stale, no-cluster are accepted and listed, with nothing to check yet).
 #include <map>
 #include <memory>
 #include <mutex>
@@ -65,8 +70,12 @@ const CommandSpec* LookupCommand(const CommandRegistry& registry, CmdArgList arg
 
 class CommandHost final : public script::ScriptHost {
  public:
-  CommandHost(CommandContext& ctx, bool read_only)
-      : server_(ctx.server), engine_(ctx.engine), now_ms_(ctx.now_ms), read_only_(read_only) {
+  CommandHost(CommandContext& ctx, bool read_only, uint32_t script_flags)
+      : server_(ctx.server),
+        engine_(ctx.engine),
+        now_ms_(ctx.now_ms),
+        read_only_(read_only),
+        allow_oom_(script_flags & script::SF::kAllowOom) {
     // The script's own client: the caller's db and identity; SELECT in a script stays in it.
     session_.id = ctx.session.id;
     session_.db_index = ctx.session.db_index;
@@ -86,8 +95,16 @@ class CommandHost final : public script::ScriptHost {
     if (spec->flags & CO::kNoScript) return "This Redis command is not allowed from script";
     if (read_only_ && (spec->flags & (CO::kWrite | CO::kMayReplicate)))
       return "Write commands are not allowed from read-only scripts.";
+    // Redis's scriptVerifyOOM: memory was full when the script started, and it has not written
+    // yet (once it has, it must be allowed to finish).
+    if ((spec->flags & CO::kDenyOom) && !allow_oom_ && !wrote_ &&
+        engine_.evictor().maxmemory() != 0 && ScriptOomAtStart())
+      return "-" + std::string(errors::kOom);
     // A script that wrote can't be killed any more (Redis's SCRIPT_WRITE_DIRTY).
-    if (spec->IsWrite()) server_.script_run().MarkDirty();
+    if (spec->IsWrite()) {
+      wrote_ = true;
+      server_.script_run().MarkDirty();
+    }
 
     server_.total_commands.fetch_add(1, std::memory_order_relaxed);
     CommandStats& stats = server_.StatsFor(spec);
@@ -148,10 +165,47 @@ class CommandHost final : public script::ScriptHost {
   Engine& engine_;
   int64_t now_ms_;
   bool read_only_;
+  bool allow_oom_;
+  bool wrote_ = false;
   Session session_;
   std::string caller_addr_;  // for the audit log
   std::vector<ReadyKey> ready_;
 };
+
+// Redis's scriptFlagsToCmdFlags: declared flags replace the command's write/deny-oom/stale ones.
+uint32_t ScriptFlagsToCommandFlags(uint32_t cmd_flags, uint32_t script_flags) {
+  cmd_flags &= ~(CO::kStale | CO::kDenyOom | CO::kWrite | CO::kMayReplicate);
+  if (!(script_flags & (script::SF::kAllowOom | script::SF::kNoWrites))) cmd_flags |= CO::kDenyOom;
+  if (!(script_flags & script::SF::kNoWrites)) cmd_flags |= CO::kWrite;
+  if (script_flags & script::SF::kAllowStale) cmd_flags |= CO::kStale;
+  return cmd_flags;
+}
+
+}  // namespace
+
+uint32_t EffectiveCommandFlags(ServerState& server, const CommandSpec& spec, CmdArgList args) {
+  const std::string& name = spec.full_name;
+  const bool eval = name == "eval" || name == "eval_ro";
+  const bool evalsha = name == "evalsha" || name == "evalsha_ro";
+  const bool fcall = name == "fcall" || name == "fcall_ro";
+  if ((!eval && !evalsha && !fcall) || args.size() < 2) return spec.flags;
+  uint32_t script_flags = 0;
+  if (fcall) {
+    std::string registered;
+    if (!server.scripts().FindFunction(args[1], &registered, &script_flags)) return spec.flags;
+  } else if (evalsha) {
+    if (args[1].size() != 40 || !server.scripts().ScriptFlags(args[1], &script_flags))
+      return spec.flags;
+  } else {
+    size_t shebang_len;
+    std::string err;
+    if (!script::ParseShebang(args[1], &script_flags, &shebang_len, &err)) return spec.flags;
+  }
+  if (script_flags & script::SF::kEvalCompat) return spec.flags;
+  return ScriptFlagsToCommandFlags(spec.flags, script_flags);
+}
+
+namespace {
 
 // ---------------------------------------------------------------------------------------------
 // EVAL family
@@ -184,7 +238,9 @@ void EvalGeneric(CmdArgList args, CommandContext& ctx, bool by_sha, bool read_on
     sha = scripts.Load(args[1], &err);
     if (sha.empty()) return ctx.SendError(err);
   }
-  CommandHost host(ctx, read_only);
+  uint32_t script_flags = 0;
+  scripts.ScriptFlags(sha, &script_flags);
+  CommandHost host(ctx, read_only, script_flags);
   script::ScriptEngine::RunArgs run;
   run.keys = args.subspan(3, static_cast<size_t>(numkeys));
   run.args = args.subspan(3 + static_cast<size_t>(numkeys));
@@ -291,7 +347,7 @@ void FcallGeneric(CmdArgList args, CommandContext& ctx, bool read_only) {
   if (!ParseInt64(args[2], &numkeys)) return ctx.SendError("ERR Bad number of keys provided");
   if (numkeys > static_cast<int64_t>(args.size()) - 3) return ctx.SendError(kNumKeysTooBig);
   if (numkeys < 0) return ctx.SendError(kNumKeysNegative);
-  CommandHost host(ctx, read_only);
+  CommandHost host(ctx, read_only, flags);
   script::ScriptEngine::RunArgs run;
   run.keys = args.subspan(3, static_cast<size_t>(numkeys));
   run.args = args.subspan(3 + static_cast<size_t>(numkeys));

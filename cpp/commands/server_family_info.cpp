@@ -119,10 +119,7 @@ double TvSeconds(const timeval& tv) {
 }
 
 // Fixed cost of an engine with no keys: shard records and their per-db tables.
-int64_t BaselineMemory(Engine& engine) {
-  return static_cast<int64_t>(engine.shard_count() *
-                              (sizeof(Shard) + engine.db_count() * sizeof(DbTable)));
-}
+int64_t BaselineMemory(Engine& engine) { return engine.BaselineMemory(); }
 
 // Redis's avg_ttl is an estimate from sampling; so is this: up to 16 TTL entries per shard.
 int64_t AverageTtl(Engine& engine, int db, int64_t now_ms) {
@@ -207,7 +204,7 @@ void ServerSection(InfoWriter& w, CommandContext& ctx) {
   w.Field("uptime_in_days", uptime / 86400);
   w.Field("hz", ctx.engine.hz());
   w.Field("configured_hz", ctx.engine.hz());
-  w.Field("lru_clock", static_cast<int64_t>(ctx.engine.LruClock() & 0xFFFFFF));
+  w.Field("lru_clock", static_cast<int64_t>((ctx.now_ms / 1000) & 0xFFFFFF));
   w.Field("executable", server.executable);
   w.Field("config_file", server.config_file);
   w.Field("io_threads_active", server.io_threads.load() > 1 ? 1 : 0);
@@ -235,7 +232,7 @@ void MemorySection(InfoWriter& w, CommandContext& ctx, const Samples& samples, i
                    int64_t baseline) {
   int64_t rss = RssBytes();
   int64_t total = TotalSystemMemory();
-  int64_t peak = std::max(samples.peak_memory, used);
+  int64_t peak = std::max(ctx.engine.PeakMemory(), used);
   int64_t dataset = used - baseline;
   w.Section("Memory");
   w.Field("used_memory", used);
@@ -278,9 +275,11 @@ void MemorySection(InfoWriter& w, CommandContext& ctx, const Samples& samples, i
   w.Field("used_memory_functions", 0);
   w.Field("used_memory_scripts", 0);
   w.Field("used_memory_scripts_human", "0B");
-  w.Field("maxmemory", 0);
-  w.Field("maxmemory_human", "0B");
-  w.Field("maxmemory_policy", "noeviction");
+  const Evictor& evictor = ctx.engine.evictor();
+  const int64_t maxmemory = static_cast<int64_t>(evictor.maxmemory());
+  w.Field("maxmemory", std::to_string(evictor.maxmemory()));
+  w.Field("maxmemory_human", BytesToHuman(maxmemory));
+  w.Field("maxmemory_policy", EvictionPolicyName(evictor.policy()));
   auto ratio = [](int64_t a, int64_t b) { return b > 0 ? static_cast<double>(a) / b : 0.0; };
   w.Fixed("allocator_frag_ratio", ratio(active, allocated), 2);
   w.Field("allocator_frag_bytes", active - allocated);
@@ -370,10 +369,12 @@ void StatsSection(InfoWriter& w, CommandContext& ctx, const Samples& samples) {
   w.Fixed("expired_stale_perc", 0, 2);
   w.Field("expired_time_cap_reached_count", 0);
   w.Field("expire_cycle_cpu_milliseconds", 0);
-  w.Field("evicted_keys", 0);
+  w.Field("evicted_keys", ctx.engine.EvictedKeys());
   w.Field("evicted_clients", 0);
-  w.Field("total_eviction_exceeded_time", 0);
-  w.Field("current_eviction_exceeded_time", 0);
+  const int64_t now_us = ctx.engine.clock().NowUs();
+  w.Field("total_eviction_exceeded_time", ctx.engine.evictor().total_exceeded_us(now_us) / 1000);
+  w.Field("current_eviction_exceeded_time",
+          ctx.engine.evictor().current_exceeded_us(now_us) / 1000);
   w.Field("keyspace_hits", ctx.engine.KeyspaceHits());
   w.Field("keyspace_misses", ctx.engine.KeyspaceMisses());
   w.Field("pubsub_channels", ctx.engine.pubsub().ChannelCount(false));

@@ -1,6 +1,9 @@
 #include "commands/server_state.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <fstream>
 #include <random>
 
 #include "commands/aof.h"
@@ -57,6 +60,24 @@ ServerState::ServerState(std::unique_ptr<Config> config, EngineOptions engine_op
   config_->AddListener("audit-log-values", [this](const std::string& v) {
     audit_log_.with_values.store(v == "yes", std::memory_order_relaxed);
   });
+  // maxmemory and eviction settings reach the engine's Evictor (engine/evict.h).
+  Evictor& evictor = engine_->evictor();
+  config_->AddListener("maxmemory",
+                       [&evictor](const std::string& v) { evictor.set_maxmemory(std::stoull(v)); });
+  config_->AddListener("maxmemory-policy", [&evictor](const std::string& v) {
+    EvictionPolicy p;
+    if (ParseEvictionPolicy(v, &p)) evictor.set_policy(p);
+  });
+  config_->AddListener("maxmemory-samples",
+                       [&evictor](const std::string& v) { evictor.set_samples(std::stoi(v)); });
+  config_->AddListener("maxmemory-eviction-tenacity",
+                       [&evictor](const std::string& v) { evictor.set_tenacity(std::stoi(v)); });
+  config_->AddListener("lfu-log-factor", [&evictor](const std::string& v) {
+    evictor.set_lfu_log_factor(std::stoll(v));
+  });
+  config_->AddListener("lfu-decay-time", [&evictor](const std::string& v) {
+    evictor.set_lfu_decay_time(std::stoll(v));
+  });
   RegisterAllFamilies(registry_);
   // Pre-create stats for every command so StatsFor is lock-free on the hot path.
   for (auto& [name, spec] : registry_.all()) {
@@ -71,6 +92,20 @@ ServerState::~ServerState() = default;
 script::ScriptEngine& ServerState::scripts() {
   std::call_once(scripts_once_, [this] { scripts_ = std::make_unique<script::ScriptEngine>(); });
   return *scripts_;
+}
+
+ServerState::MemoryStats ServerState::memory_stats() {
+  MemoryStats m;
+  m.used_memory = engine_->TotalUsedMemory();
+  m.peak_memory = engine_->PeakMemory();
+  std::ifstream statm("/proc/self/statm");
+  int64_t size = 0, resident = 0;
+  if (statm >> size >> resident) m.rss = resident * sysconf(_SC_PAGESIZE);
+  m.maxmemory = engine_->evictor().maxmemory();
+  m.maxmemory_policy = EvictionPolicyName(engine_->evictor().policy());
+  m.evicted_keys = engine_->EvictedKeys();
+  m.expired_keys = engine_->ExpiredKeys();
+  return m;
 }
 
 CommandStats& ServerState::StatsFor(const CommandSpec* spec) {

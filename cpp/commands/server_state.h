@@ -82,6 +82,20 @@ class ServerState {
   // The script running now, for SCRIPT/FUNCTION KILL, FUNCTION STATS and BUSY replies.
   ScriptRun& script_run() { return script_run_; }
 
+  // Memory and key statistics in one call, for INFO, MEMORY and the metrics layer: FinCache's
+  // accounted memory (what maxmemory limits), its peak, the process RSS, the limit and policy,
+  // keys evicted and expired since the start (or CONFIG RESETSTAT).
+  struct MemoryStats {
+    int64_t used_memory = 0;
+    int64_t peak_memory = 0;
+    int64_t rss = 0;
+    uint64_t maxmemory = 0;
+    std::string_view maxmemory_policy;
+    uint64_t evicted_keys = 0;
+    uint64_t expired_keys = 0;
+  };
+  MemoryStats memory_stats();
+
   CommandStats& StatsFor(const CommandSpec* spec);
   // Calls fn(full_name, stats) for every command with at least one call or rejection.
   void ForEachCommandStats(

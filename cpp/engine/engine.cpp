@@ -73,10 +73,20 @@ void Engine::BackgroundLoop() {
     bg_cv_.wait_for(lk, std::chrono::milliseconds(1000 / hz()),
                     [this] { return stopping_.load(); });
     if (stopping_) break;
-    if (!active_expiry_enabled_) continue;
+    if (!active_expiry_enabled_) {
+      lk.unlock();
+      if (evictor_.maxmemory() != 0) evictor_.Perform();
+      PeakMemory();
+      lk.lock();
+      continue;
+    }
     lk.unlock();
     // Like Redis: at most ~25% of each period spent expiring.
     ActiveExpireCycle(250'000 / hz());
+    // Evictions a command left unfinished (time budget) go on here, as Redis's eviction
+    // time proc; the peak is sampled as in Redis's cron.
+    if (evictor_.maxmemory() != 0) evictor_.Perform();
+    PeakMemory();
     lk.lock();
   }
 }
@@ -84,6 +94,7 @@ void Engine::BackgroundLoop() {
 void Engine::set_hz(int hz) { hz_.store(std::clamp(hz, 1, 500), std::memory_order_relaxed); }
 
 void Engine::ResetStats() {
+  evictor_.ResetStats();
   for (auto& s : shards_) {
     s->expired_keys.store(0, std::memory_order_relaxed);
     s->keyspace_hits.store(0, std::memory_order_relaxed);
@@ -106,6 +117,19 @@ int64_t Engine::UsedMemory() const {
   for (auto& s : shards_) n += s->used_memory.load(std::memory_order_relaxed);
   return n;
 }
+int64_t Engine::BaselineMemory() const {
+  return static_cast<int64_t>(shards_.size() * (sizeof(Shard) + db_count_ * sizeof(DbTable)));
+}
+
+int64_t Engine::PeakMemory() {
+  const int64_t used = TotalUsedMemory();
+  int64_t peak = peak_memory_.load(std::memory_order_relaxed);
+  while (used > peak &&
+         !peak_memory_.compare_exchange_weak(peak, used, std::memory_order_relaxed)) {
+  }
+  return std::max(peak, used);
+}
+
 uint64_t Engine::ExpiredKeys() const {
   uint64_t n = 0;
   for (auto& s : shards_) n += s->expired_keys.load(std::memory_order_relaxed);
@@ -248,7 +272,7 @@ Entry* Db::FindRead(std::string_view key) {
   Entry* e = FindHashed(key, h, s, s.dbs[index_]);
   if (e) {
     s.keyspace_hits.fetch_add(1, std::memory_order_relaxed);
-    e->lru = engine_->LruClock();
+    engine_->TouchAccess(e);
   } else {
     s.keyspace_misses.fetch_add(1, std::memory_order_relaxed);
     // Redis's lookupKeyRead miss: a "keymiss" event (class m, off unless asked for).
@@ -259,7 +283,7 @@ Entry* Db::FindRead(std::string_view key) {
 
 Entry* Db::FindWrite(std::string_view key) {
   Entry* e = Find(key);
-  if (e) e->lru = engine_->LruClock();
+  if (e) engine_->TouchAccess(e);
   return e;
 }
 
@@ -283,7 +307,7 @@ std::pair<Entry*, bool> Db::FindOrInsert(std::string_view key) {
   DbTable& t = s.dbs[index_];
   if (Entry* e = FindHashed(key, h, s, t)) return {e, false};
   auto [e, inserted] = t.table.Emplace(key, h);
-  e->lru = engine_->LruClock();
+  e->lru = engine_->NewAccessData();
   e->accounted = static_cast<uint32_t>(EntryMemory(key, *e));
   s.used_memory.fetch_add(e->accounted, std::memory_order_relaxed);
   s.key_counts[index_].fetch_add(1, std::memory_order_relaxed);

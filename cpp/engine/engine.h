@@ -23,10 +23,11 @@
 #include "common/op_status.h"
 #include "engine/blocking.h"
 #include "engine/clock.h"
+#include "engine/evict.h"
 #include "engine/exec_gate.h"
 #include "engine/key_table.h"
-#include "engine/watch.h"
 #include "engine/pubsub.h"
+#include "engine/watch.h"
 #include "types/value.h"
 
 namespace fincache {
@@ -36,7 +37,7 @@ struct Entry {
   Value value;
   int64_t expire_ms = 0;        // absolute unix ms; 0 = no TTL
   uint32_t ttl_index = kNoTtl;  // position in DbTable::ttl_entries
-  uint32_t lru = 0;             // LRU clock in seconds (OBJECT IDLETIME); LFU data later
+  uint32_t lru = 0;             // LRU clock (seconds) or LFU data: see engine/evict.h
   uint32_t accounted = 0;       // bytes currently counted for this entry in Shard::used_memory
 };
 
@@ -100,8 +101,16 @@ class Engine {
   // expired keys, like Redis's DBSIZE).
   int64_t DbSize(int db) const;
   int64_t ExpiresCount(int db) const;
+  // Bytes of the keys and values (sum of the shards' accounting).
   int64_t UsedMemory() const;
+  // Fixed cost of the engine with no keys (shard records and their per-db tables).
+  int64_t BaselineMemory() const;
+  // What maxmemory is compared with and INFO shows as used_memory: UsedMemory + baseline.
+  int64_t TotalUsedMemory() const { return UsedMemory() + BaselineMemory(); }
+  // Highest TotalUsedMemory seen (sampled by the background cycle, INFO and MEMORY STATS).
+  int64_t PeakMemory();
   uint64_t ExpiredKeys() const;
+  uint64_t EvictedKeys() const { return evictor_.evicted_keys(); }
   uint64_t KeyspaceHits() const;
   uint64_t KeyspaceMisses() const;
 
@@ -117,7 +126,11 @@ class Engine {
   // Background cycles per second (Redis's "hz"), clamped to 1..500.
   void set_hz(int hz);
   int hz() const { return hz_.load(std::memory_order_relaxed); }
-  // CONFIG RESETSTAT: expired keys and keyspace hits/misses back to 0.
+  // maxmemory, the eviction policy and its settings, evictions (engine/evict.h).
+  Evictor& evictor() { return evictor_; }
+  const Evictor& evictor() const { return evictor_; }
+
+  // CONFIG RESETSTAT: expired and evicted keys, keyspace hits/misses back to 0.
   void ResetStats();
 
   // ---- WATCH (engine/watch.h) ----
@@ -152,8 +165,23 @@ class Engine {
   void set_loading(bool on) { loading_.store(on, std::memory_order_release); }
   bool loading() const { return loading_.load(std::memory_order_acquire); }
 
-  // LRU clock (seconds, like Redis's 24-bit clock but 32-bit).
-  uint32_t LruClock() const { return static_cast<uint32_t>(clock_->NowMs() / 1000); }
+  // LRU clock (engine/evict.h lru::Clock: 10 ms units, 32-bit).
+  uint32_t LruClock() const { return lru::Clock(clock_->NowMs()); }
+  // Redis's lookupKey touch: the LRU clock, or under an LFU policy the decayed and
+  // logarithmically incremented counter (engine/evict.h).
+  void TouchAccess(Entry* e) const {
+    if (evictor_.lfu()) {
+      e->lru = lfu::Touch(e->lru, lfu::Minutes(clock_->NowMs()), evictor_.lfu_log_factor(),
+                          evictor_.lfu_decay_time());
+    } else {
+      e->lru = LruClock();
+    }
+  }
+  // The access data of a new key: the LRU clock, or an LFU counter at lfu::kInitVal.
+  uint32_t NewAccessData() const {
+    const int64_t now = clock_->NowMs();
+    return evictor_.lfu() ? lfu::Pack(lfu::Minutes(now), lfu::kInitVal) : lru::Clock(now);
+  }
 
  private:
   void BackgroundLoop();
@@ -174,6 +202,8 @@ class Engine {
   std::atomic<EffectSink*> sink_{nullptr};
   std::atomic<bool> loading_{false};
   std::atomic<bool> stopping_{false};
+  std::atomic<int64_t> peak_memory_{0};
+  Evictor evictor_{*this};
   std::mutex bg_mu_;
   std::condition_variable bg_cv_;
   std::thread bg_thread_;

@@ -752,6 +752,14 @@ bool ScriptEngine::Exists(std::string_view sha) {
   return scripts_.count(LowerSha(sha)) > 0;
 }
 
+bool ScriptEngine::ScriptFlags(std::string_view sha, uint32_t* flags) {
+  std::lock_guard lk(mu_);
+  auto it = scripts_.find(LowerSha(sha));
+  if (it == scripts_.end()) return false;
+  *flags = it->second.flags;
+  return true;
+}
+
 size_t ScriptEngine::CachedScripts() {
   std::lock_guard lk(mu_);
   return scripts_.size();

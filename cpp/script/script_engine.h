@@ -87,6 +87,9 @@ class ScriptEngine {
   std::string Load(std::string_view body, std::string* err);
   // Whether sha (any case) is cached.
   bool Exists(std::string_view sha);
+  // The SF:: flags of a cached script (its shebang; SF::kEvalCompat without one); false when
+  // sha is not cached.
+  bool ScriptFlags(std::string_view sha, uint32_t* flags);
   // SCRIPT FLUSH: drops every script and starts a fresh Lua state.
   void Flush();
   size_t CachedScripts();
