@@ -969,6 +969,9 @@ RESTORE_CONFIG = [
     ("client-output-buffer-limit",
      "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"),
     ("notify-keyspace-events", ""),
+    ("maxmemory-samples", "5"),
+    ("maxmemory-eviction-tenacity", "10"),
+    ("lfu-decay-time", "1"),
 ]
 
 
