@@ -125,7 +125,8 @@ void KeyspaceFamilies(ServerState& server, Families& fams) {
   }
   fams.Counter("fincache_expired_keys_total", "Keys deleted because their time to live passed",
                static_cast<double>(engine.ExpiredKeys()));
-  fams.Counter("fincache_evicted_keys_total", "Keys evicted because of the maxmemory limit", 0);
+  fams.Counter("fincache_evicted_keys_total", "Keys evicted because of the maxmemory limit",
+               static_cast<double>(engine.EvictedKeys()));
 }
 
 }  // namespace
