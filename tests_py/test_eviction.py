@@ -247,3 +247,22 @@ def test_server_flags_and_memory_command():
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_pytest_plugin_factories_accept_memory_settings(fincache_factory, fincache_server_factory):
+    """The plugin's factories pass maxmemory settings to the engine (installed entry point)."""
+    c = fincache_factory(maxmemory="1mb", maxmemory_policy="allkeys-lru")
+    assert c.config_get("maxmemory-policy") == {"maxmemory-policy": "allkeys-lru"}
+    for i in range(10_000):
+        c.set(f"k{i}", VALUE)
+    assert used(c) <= 1024 * 1024 * 1.03 and evicted(c) > 5000
+    srv = fincache_server_factory(maxmemory="2mb", maxmemory_policy="volatile-lru")
+    r = redis.Redis(port=srv.port)
+    assert r.config_get("maxmemory") == {"maxmemory": str(2 * 1024 * 1024)}
+    r.close()
+
+
+@pytest.mark.fincache(maxmemory=1)
+def test_pytest_plugin_marker_sets_maxmemory(fincache):
+    with pytest.raises(redis.exceptions.OutOfMemoryError):
+        fincache.set("k", "v")
