@@ -110,8 +110,9 @@ TEST(ConfigTest, RegisteredKindsAndAliases) {
 
 TEST(ConfigTest, GetMatching) {
   Config c;
-  EXPECT_THAT(c.GetMatching("max*"), ElementsAre(Pair("maxclients", "10000")));
-  EXPECT_THAT(c.GetMatching("MAX*"), ElementsAre(Pair("maxclients", "10000")));
+  EXPECT_THAT(c.GetMatching("maxc*"), ElementsAre(Pair("maxclients", "10000")));
+  EXPECT_THAT(c.GetMatching("MAXC*"), ElementsAre(Pair("maxclients", "10000")));
+  EXPECT_THAT(c.GetMatching("maxmemory-s*"), ElementsAre(Pair("maxmemory-samples", "5")));
   // "*" lists every setting under its name and under each alias, as Redis does.
   size_t names_and_aliases = 0;
   for (auto& n : c.Names()) names_and_aliases += 1 + c.Find(n)->aliases.size();
