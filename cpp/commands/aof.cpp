@@ -814,6 +814,11 @@ void AppendOnly::Cron() {
 
 std::string LoadDataFromDisk(ServerState& state, bool load_rdb) {
   std::string err;
+  state.loading.store(true);
+  struct LoadingGuard {
+    ServerState& s;
+    ~LoadingGuard() { s.loading.store(false); }
+  } loading_guard{state};
   if (state.config().Get("appendonly").value_or("no") == "yes") {
     err = state.aof().LoadAndStart();
   } else if (load_rdb) {

@@ -305,7 +305,7 @@ void MemorySection(InfoWriter& w, CommandContext& ctx, const Samples& samples, i
 void PersistenceSection(InfoWriter& w, CommandContext& ctx) {
   const Persistence& p = ctx.server.persistence();
   w.Section("Persistence");
-  w.Field("loading", 0);
+  w.Field("loading", ctx.server.loading.load() ? 1 : 0);
   w.Field("async_loading", 0);
   // Copy-on-write sizes of fork children and key progress of a running save: not measured.
   w.Field("current_cow_peak", 0);

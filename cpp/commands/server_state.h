@@ -140,6 +140,10 @@ class ServerState {
   // dispatcher adds one per key of every write command that did not answer an error.
   std::atomic<uint64_t> dirty{0};
 
+  // True while LoadDataFromDisk reads the AOF or the snapshot (INFO loading, HTTP /ready; the
+  // HTTP front door starts before the load so health checks answer during it).
+  std::atomic<bool> loading{false};
+
   // Set by the network front door (INFO server shows them).
   std::atomic<int> tcp_port{0};
   std::atomic<int> io_threads{0};

@@ -31,9 +31,12 @@ namespace fincache::persist {
 
 inline constexpr int kRdbVersion = 10;  // Redis 7.0
 
-// rdbcompression (set by the config layer).
+// rdbcompression and key-load-delay (set by the config layer).
 struct RdbSettings {
   static inline std::atomic<bool> compression{true};
+  // Microseconds to sleep after each key loaded from an RDB (Redis's debug setting
+  // key-load-delay: makes a load slow enough to observe; 0 = none).
+  static inline std::atomic<int64_t> key_load_delay_us{0};
 };
 
 // Value type ids (fixed by the format: append only, never renumber).

@@ -6,10 +6,12 @@
 
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <thread>
 
 #include "persist/aof.h"
 #include "persist/rdb.h"
@@ -306,6 +308,8 @@ bool LoadRdbStream(Engine& engine, RdbReader& r, const std::string& path, int64_
     if (when != -1) db.SetExpire(e, when);
     db.AfterWrite(e);
     ++stats->keys_loaded;
+    if (int64_t delay = RdbSettings::key_load_delay_us.load(std::memory_order_relaxed); delay > 0)
+      std::this_thread::sleep_for(std::chrono::microseconds(delay));
   }
 }
 
