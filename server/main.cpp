@@ -24,10 +24,12 @@
 #include <thread>
 #include <vector>
 
-#include "commands/config.h"
 #include "commands/aof.h"
+#include "commands/config.h"
+#include "commands/dispatcher.h"
 #include "commands/persistence.h"
 #include "commands/server_state.h"
+#include "http/http_server.h"
 #include "net/log.h"
 #include "net/server.h"
 #include "process_settings.h"
@@ -54,7 +56,7 @@ void PrintUsage() {
                "Options are any configuration setting, as --name value, e.g.\n"
                "  --port 6379 --bind 127.0.0.1 --databases 16 --requirepass secret --dir /data\n"
                "  --io-threads 4 --maxclients 10000 --timeout 0 --loglevel notice\n"
-               "  --http-port 8080 (accepted and validated; the HTTP front door is not built yet)\n"
+               "  --http-port 8080 (HTTP API, health, metrics; 0: no HTTP) --http-bind 127.0.0.1\n"
                "  --port 0 picks a free port (logged in the \"Running mode\" line); unlike Redis,\n"
                "  it does not turn TCP off\n"
                "\n"
@@ -189,16 +191,36 @@ int main(int argc, char** argv) {
   net.bind = config->Get("bind").value_or("127.0.0.1");
   net.port = std::stoi(config->Get("port").value_or("6379"));
   net.io_threads = std::stoi(config->Get("io-threads").value_or("0"));
-  int http_port = std::stoi(config->Get("http-port").value_or("0"));
+  fincache::http::HttpOptions http_opts;
+  http_opts.bind = config->Get("http-bind").value_or("127.0.0.1");
+  http_opts.port = std::stoi(config->Get("http-port").value_or("0"));
+  http_opts.threads = std::stoi(config->Get("http-threads").value_or("2"));
 
   fincache::ServerState state(std::move(config), fincache::EngineOptions{});
   state.executable = RealPath("/proc/self/exe");
   if (!cl.config_file.empty() && cl.config_file != "-")
     state.config_file = RealPath(cl.config_file);
 
-  // The data (the AOF with appendonly yes, else the snapshot) is loaded before anything
-  // listens; a bad file stops the start (never serve an empty dataset over a file that could
-  // not be read).
+  // HTTP listens before the data loads, so /health and /ready (503 until the load is done)
+  // answer during a long load; its other routes answer 503 LOADING meanwhile. A port that
+  // can't be bound stops the start, as for RESP.
+  fincache::Dispatcher http_dispatcher(state);
+  std::unique_ptr<fincache::http::HttpServer> http;
+  if (http_opts.port != 0) {
+    http = std::make_unique<fincache::http::HttpServer>(state, http_dispatcher, http_opts);
+    std::string herr = http->Start();
+    if (!herr.empty()) {
+      LogWarning("Warning: " + herr);
+      LogWarning("Failed listening on HTTP port " + std::to_string(http_opts.port) +
+                 " (tcp), aborting.");
+      return 1;
+    }
+    LogNotice("HTTP front door listening on port " + std::to_string(http->port()) +
+              " (threads=" + std::to_string(http_opts.threads) + ")");
+  }
+
+  // The data (the AOF with appendonly yes, else the snapshot) is loaded before RESP listens; a
+  // bad file stops the start (never serve an empty dataset over a file that could not be read).
   {
     std::string load_err = fincache::LoadDataFromDisk(state, /*load_rdb=*/true);
     if (!load_err.empty()) {
@@ -244,14 +266,12 @@ int main(int argc, char** argv) {
   if (!pidfile.empty()) fincache::server::WritePidFile(pidfile);
 
   LogNotice("Server initialized");
-  if (http_port != 0)
-    LogNotice("http-port " + std::to_string(http_port) +
-              " accepted, but the HTTP front door is not built yet: nothing listens on it");
   LogNotice("Running mode=standalone, port=" + std::to_string(server.port()) +
             ", io-threads=" + std::to_string(state.io_threads.load()) + ".");
   LogNotice("Ready to accept connections tcp");
 
   server.Wait();
+  if (http) http->Stop();
 
   signal_ctx.stop();
   signal_thread.join();

@@ -176,14 +176,46 @@ Config::Config() {
             .default_value = "511"});
   // With no requirepass, refuse clients from non-loopback addresses (Redis's DENIED reply).
   Register({.name = "protected-mode", .kind = Kind::kBool, .default_value = "yes"});
-  // HTTP front door port (0 disables). Validated and kept for CONFIG GET; the HTTP server itself
-  // is not built yet, so nothing listens on it.
+  // ---- HTTP front door (cpp/http reads these) ----
+  // HTTP port of fincache-server (REST/JSON API, health, /metrics, /ws, the dashboard); 0: no
+  // HTTP. The Python fincache.Server takes its own http_port argument instead.
   Register({.name = "http-port",
             .kind = Kind::kInt,
             .immutable = true,
             .min = 0,
             .max = 65535,
             .default_value = "8080"});
+  // Addresses HTTP listens on (as `bind`: space-separated, '-' marks an optional one).
+  Register({.name = "http-bind",
+            .kind = Kind::kString,
+            .immutable = true,
+            .default_value = "127.0.0.1",
+            .validate = [](std::string& v) -> std::string {
+              return v.find_first_not_of(" \t") == std::string::npos ? "http-bind is empty" : "";
+            }});
+  // HTTP threads (of their own, apart from io-threads).
+  Register({.name = "http-threads",
+            .kind = Kind::kInt,
+            .immutable = true,
+            .min = 1,
+            .max = 256,
+            .default_value = "2"});
+  // Largest request body accepted; larger ones get 413.
+  Register({.name = "http-max-body-size",
+            .kind = Kind::kMemory,
+            .min = 0,
+            .max = 1LL << 32,
+            .default_value = "1048576"});
+  // Seconds an HTTP connection may stay idle between requests, or take to send one request
+  // (slow clients), before it is closed; 0: no limit.
+  Register({.name = "http-timeout",
+            .kind = Kind::kInt,
+            .min = 0,
+            .max = INT32_MAX,
+            .default_value = "30"});
+  // CORS: "" off (no Access-Control-* headers, OPTIONS preflights answered 405), "*" any
+  // origin, or a space-separated list of origins ("https://a.example https://b.example").
+  Register({.name = "http-cors-origins", .kind = Kind::kString, .default_value = ""});
   // ---- sorted sets: listpack while at most this many elements / member bytes ----
   Register(
       {.name = "zset-max-listpack-entries",
@@ -301,6 +333,17 @@ Config::Config() {
             .kind = Kind::kBool,
             .default_value = "yes",
             .on_set = [](const std::string& v) { persist::RdbSettings::compression = v == "yes"; }});
+  // Redis's debug setting: microseconds slept after each key loaded from an RDB at start, to
+  // observe a long load (INFO loading, HTTP /ready). 0 = none; Redis's negative values (a
+  // 1 µs sleep every N keys) are not supported.
+  Register({.name = "key-load-delay",
+            .kind = Kind::kInt,
+            .min = 0,
+            .max = INT32_MAX,
+            .default_value = "0",
+            .on_set = [](const std::string& v) {
+              persist::RdbSettings::key_load_delay_us = std::stoll(v);
+            }});
   // Save points: "<seconds> <changes>" pairs; "" disables them.
   Register({.name = "save",
             .kind = Kind::kString,
