@@ -127,7 +127,7 @@ def main() -> int:
         redis_srv = Server("redis", ["redis-server", "--port", "{port}", "--bind", "127.0.0.1", "--save", "",
                                      "--appendonly", "no", "--dir", "{dir}"], None)
         fc_srv = Server("fincache", [fincache, "--port", "{port}", "--bind", "127.0.0.1", "--save", "",
-                                     "--dir", "{dir}"], None)
+                                     "--dir", "{dir}", "--http-port", "0"], None)
         try:
             r = measure(redis_srv, loader, *largs)
             f = measure(fc_srv, loader, *largs)

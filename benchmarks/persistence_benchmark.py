@@ -211,7 +211,7 @@ def main() -> int:
     common = ["--port", "{port}", "--dir", "{dir}", "--save", ""]
     servers = {
         "redis": ["redis-server", *common],
-        "fincache": [find_fincache(), *common],
+        "fincache": [find_fincache(), *common, "--http-port", "0"],
     }
     runs: dict[str, list[dict]] = {k: [] for k in servers}
     for r in range(args.rounds):

@@ -152,7 +152,7 @@ def main() -> None:
     fc_bin = find_fincache()
     configs = [("redis-server", [redis_bin, "--save", "", "--appendonly", "no"])]
     for t in args.io_threads.split(","):
-        configs.append((f"fincache io-threads={t}", [fc_bin, "--io-threads", t]))
+        configs.append((f"fincache io-threads={t}", [fc_bin, "--io-threads", t, "--http-port", "0"]))
     best = {name: 0.0 for name, _ in configs}
     for _ in range(args.rounds):
         for name, argv in configs:

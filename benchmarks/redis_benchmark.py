@@ -170,7 +170,8 @@ def main() -> int:
                           "--appendonly", "no", "--dir", "{dir}"])]
     for t in io_threads:
         servers.append((f"fincache io-threads={t}", [fincache, "--port", "{port}", "--bind", "127.0.0.1",
-                                                     "--io-threads", str(t), "--save", "", "--dir", "{dir}"]))
+                                                     "--io-threads", str(t), "--save", "", "--dir", "{dir}",
+                                                     "--http-port", "0"]))
 
     # All servers run side by side (idle when not measured); measurements are interleaved
     # (round -> pipeline -> server) so a burst of load from elsewhere hits all of them alike,

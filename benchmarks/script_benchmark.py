@@ -106,7 +106,7 @@ def main() -> int:
 
     servers = [Server("redis", ["redis-server", "--save", "", "--appendonly", "no"])]
     for t in args.io_threads.split(","):
-        servers.append(Server(f"fincache io-threads={t}", [find_fincache(), "--io-threads", t]))
+        servers.append(Server(f"fincache io-threads={t}", [find_fincache(), "--io-threads", t, "--http-port", "0"]))
     try:
         shas = {s.label: fill(s.port, args.tickers, args.trades) for s in servers}
         check = {s.label: redis.Redis(port=s.port).evalsha(shas[s.label], args.tickers,

@@ -133,7 +133,7 @@ def main() -> None:
     procs = []
     try:
         fport = free_port()
-        procs.append(start([args.fincache, "--port", str(fport)], fport, tmp))
+        procs.append(start([args.fincache, "--port", str(fport), "--http-port", "0"], fport, tmp))
         ours = command_docs(fport)
         theirs: dict[str, dict] = {}
         if args.redis:

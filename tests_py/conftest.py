@@ -33,6 +33,19 @@ from diffutil import find_fincache_binary, free_port
 START_TIMEOUT_S = 15.0
 
 
+def http_off_args(args: Sequence[str], env: Optional[dict] = None,
+                  config_path: Optional[str] = None) -> list[str]:
+    """``["--http-port", "0"]`` unless the arguments, the environment or the config file set the
+    HTTP port: the default 8080 would collide when many servers run at once."""
+    if "--http-port" in args or "FINCACHE_HTTP_PORT" in (env or {}):
+        return []
+    if config_path:
+        with open(config_path) as f:
+            if any(line.split()[:1] == ["http-port"] for line in f):
+                return []
+    return ["--http-port", "0"]
+
+
 class FincacheProcess:
     """A fincache-server subprocess in its own temp dir, its stdout+stderr in ``log_path``."""
 
@@ -65,7 +78,7 @@ class FincacheProcess:
             out.append(self.config_path)
         if self.port and self.port_arg:
             out += ["--port", str(self.port)]
-        return out + self.extra
+        return out + self.extra + http_off_args(self.extra, self.env, self.config_path)
 
     def _start(self, wait_ready: bool) -> None:
         last = ""
@@ -156,7 +169,8 @@ def run_fincache(binary: str, args: Sequence[str], env: Optional[dict] = None,
     """Runs the binary to completion (for --version, --help, bad configs)."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("FINCACHE_")}
     full_env.update(env or {})
-    return subprocess.run([binary, *args], capture_output=True, text=True, timeout=timeout,
+    extra = [] if {"-v", "--version", "-h", "--help"} & set(args) else http_off_args(args, full_env)
+    return subprocess.run([binary, *args, *extra], capture_output=True, text=True, timeout=timeout,
                           env=full_env, cwd=cwd, stdin=subprocess.DEVNULL)
 
 

@@ -346,6 +346,8 @@ class ServerProc:
         args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--databases", "16"]
         if self.is_redis:
             args += ["--save", "", "--appendonly", "no", "--dir", self.dir]
+        elif "--http-port" not in self.extra:
+            args += ["--http-port", "0"]  # the default 8080 would collide between servers
         return args + self.extra
 
     def start(self) -> None:

@@ -201,7 +201,8 @@ def make_aof(start_server, data: Path) -> Path:
 
 
 def run_server(fincache_bin: str, data: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([fincache_bin, "--port", "0", "--dir", str(data), "--appendonly", "yes",
+    return subprocess.run([fincache_bin, "--port", "0", "--http-port", "0", "--dir", str(data),
+                           "--appendonly", "yes",
                            "--save", "", *extra], capture_output=True, text=True, timeout=60,
                           stdin=subprocess.DEVNULL)
 

@@ -219,8 +219,8 @@ def test_server_flags_and_memory_command():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([binary, "--port", str(port), "--maxmemory", "2mb", "--maxmemory-policy",
-                             "allkeys-lru", "--save", ""],
+    proc = subprocess.Popen([binary, "--port", str(port), "--http-port", "0", "--maxmemory", "2mb",
+                             "--maxmemory-policy", "allkeys-lru", "--save", ""],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         r = redis.Redis(port=port)

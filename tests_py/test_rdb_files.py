@@ -201,7 +201,8 @@ def test_corrupt_or_truncated_file_stops_the_start(start_server, tmp_path, finca
     }
     for name, blob in cases.items():
         (data / "dump.rdb").write_bytes(blob)
-        p = subprocess.run([fincache_bin, "--port", "0", "--dir", str(data)], capture_output=True,
+        p = subprocess.run([fincache_bin, "--port", "0", "--http-port", "0", "--dir", str(data)],
+                           capture_output=True,
                            text=True, timeout=60, stdin=subprocess.DEVNULL)
         assert p.returncode != 0, name
         out = p.stdout + p.stderr
@@ -377,7 +378,8 @@ def test_function_conflict_in_file_stops_the_start(start_server, tmp_path, finca
     at = raw.index(b"\xf5")
     body = raw[:at] + b"\xf5" + rdb_str(LIB.encode()) + raw[at:-8]
     (data / "dump.rdb").write_bytes(body + crc64(body).to_bytes(8, "little"))
-    proc = subprocess.run([fincache_bin, "--port", "0", "--dir", str(data)], capture_output=True,
+    proc = subprocess.run([fincache_bin, "--port", "0", "--http-port", "0", "--dir", str(data)],
+                          capture_output=True,
                           text=True, timeout=30)
     assert proc.returncode != 0
     assert "function library" in (proc.stdout + proc.stderr)

@@ -1,4 +1,4 @@
-"""fincache.Server: serve a Cache's engine over RESP from this Python process."""
+"""fincache.Server: serve a Cache's engine over RESP (and HTTP) from this Python process."""
 
 from __future__ import annotations
 
@@ -20,7 +20,12 @@ class Server:
         with fincache.Server(cache) as srv:
             r = redis.Redis(host=srv.host, port=srv.port)
 
-    Network clients must AUTH when the engine has ``requirepass``; embedded callers need not.
+    ``http_port``: None (the default) serves no HTTP; ``0`` picks a free port (read it from
+    ``.http_port``); N listens on N. HTTP is the same REST/JSON API as fincache-server's
+    (``/health``, ``/api/v1/keys/{key}``, ``/api/v1/command``, ``/openapi.json``...) on ``host``.
+
+    Network clients must AUTH when the engine has ``requirepass`` (HTTP clients send
+    ``Authorization: Bearer <password>``); embedded callers need not.
     Binding failures raise ``OSError`` with the network layer's message.
     """
 
@@ -29,6 +34,7 @@ class Server:
         cache: Optional[Cache] = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        http_port: Optional[int] = None,
         *,
         io_threads: int = 1,
     ) -> None:
@@ -36,8 +42,12 @@ class Server:
             raise ValueError(f"port must be an int in 0..65535, got {port!r}")
         if isinstance(io_threads, bool) or not isinstance(io_threads, int) or io_threads < 0:
             raise ValueError(f"io_threads must be an int >= 0 (0: one per core), got {io_threads!r}")
+        if http_port is not None and (isinstance(http_port, bool) or not isinstance(http_port, int)
+                                      or not 0 <= http_port <= 65535):
+            raise ValueError(f"http_port must be None or an int in 0..65535, got {http_port!r}")
         self.cache: Cache = cache if cache is not None else Cache()
-        self._server: Optional[Any] = _core.Server(self.cache._engine, host, port, io_threads)
+        self._server: Optional[Any] = _core.Server(self.cache._engine, host, port, io_threads,
+                                                   -1 if http_port is None else http_port)
         self._host = host
         try:
             self._server.start()
@@ -45,6 +55,7 @@ class Server:
             self._server = None
             raise
         self._port: int = self._server.port
+        self._http_port: Optional[int] = self._server.http_port
 
     @property
     def host(self) -> str:
@@ -55,6 +66,11 @@ class Server:
     def port(self) -> int:
         """The TCP port the server listens on (the picked one when created with port=0)."""
         return self._port
+
+    @property
+    def http_port(self) -> Optional[int]:
+        """The HTTP port (the picked one when created with http_port=0); None without HTTP."""
+        return self._http_port
 
     @property
     def closed(self) -> bool:
@@ -80,4 +96,5 @@ class Server:
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else "serving"
-        return f"<fincache.Server {self._host}:{self._port} {state}>"
+        http = f" http={self._http_port}" if self._http_port is not None else ""
+        return f"<fincache.Server {self._host}:{self._port}{http} {state}>"

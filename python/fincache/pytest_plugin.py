@@ -27,7 +27,7 @@ such as ``databases=4``), applied to ``fincache``, ``fincache_server`` and ``fin
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterator, List
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
 import pytest
 import redis
@@ -83,14 +83,17 @@ def fincache_factory() -> Iterator[Callable[..., Cache]]:
 
 @pytest.fixture
 def fincache_server_factory() -> Iterator[Callable[..., Server]]:
-    """``make(cache=None, host="127.0.0.1", port=0, **cache_kwargs) -> Server``: serves ``cache``
-    (or a new Cache built from ``cache_kwargs``) on a free port; closed when the test ends."""
+    """``make(cache=None, host="127.0.0.1", port=0, http_port=None, **cache_kwargs) -> Server``:
+    serves ``cache`` (or a new Cache built from ``cache_kwargs``) on a free port, and over HTTP
+    when ``http_port`` is given (0: a free port); closed when the test ends."""
     made: List[Server] = []
 
-    def make(cache: Any = None, host: str = "127.0.0.1", port: int = 0, **cache_kwargs: Any) -> Server:
+    def make(cache: Any = None, host: str = "127.0.0.1", port: int = 0,
+             http_port: Optional[int] = None, **cache_kwargs: Any) -> Server:
         if cache is not None and cache_kwargs:
             raise TypeError("pass either a cache or Cache arguments, not both")
-        server = Server(cache if cache is not None else Cache(**cache_kwargs), host=host, port=port)
+        server = Server(cache if cache is not None else Cache(**cache_kwargs), host=host, port=port,
+                        http_port=http_port)
         made.append(server)
         return server
 
