@@ -97,6 +97,10 @@ TEST_F(HttpRoutesTest, NotFoundAndMethodNotAllowed) {
   r = Call("GET", "/api/v1/command");
   EXPECT_EQ(r.status, 405);
   EXPECT_EQ(HeaderOf(r, "Allow"), "POST");
+  // HEAD runs GET (the connection drops the body).
+  r = Call("HEAD", "/health");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(Call("HEAD", "/api/v1/command").status, 405);
   // /ws without an Upgrade (upgrades are taken over by the connection before routing).
   r = Call("GET", "/ws");
   EXPECT_EQ(r.status, 426);

@@ -90,6 +90,9 @@ def test_unknown_path_404_and_wrong_method_405(api):
     assert r.headers["Allow"] == "GET"
     r = requests.get(url + "/api/v1/command", timeout=5)
     assert r.status_code == 405 and r.headers["Allow"] == "POST"
+    r = requests.head(url + "/health", timeout=5)
+    assert r.status_code == 200 and r.content == b""
+    assert int(r.headers["Content-Length"]) == len(b'{"status":"ok"}')
 
 
 # ---- keys ---------------------------------------------------------------------------------------
@@ -619,3 +622,54 @@ def test_ready_is_503_while_loading(start_server, tmp_path):
         time.sleep(0.05)
     assert requests.get(url + "/ready", timeout=5).json() == {"status": "ready"}
     assert requests.get(url + "/api/v1/keys/k3999", timeout=5).json()["value"] == "3999"
+
+
+# ---- concurrency and the connection cap -------------------------------------------------------------
+
+def test_concurrent_requests(api):
+    """Many clients at once, on keep-alive sessions: every write lands, every read is consistent."""
+    import threading
+    url, r = api
+    errors: list = []
+
+    def worker(n: int) -> None:
+        try:
+            with requests.Session() as s:
+                for i in range(40):
+                    resp = s.post(url + "/api/v1/command", json=["INCR", "counter"], timeout=10)
+                    assert resp.status_code == 200, resp.text
+                    resp = s.put(f"{url}/api/v1/keys/w{n}:{i}", json={"value": i}, timeout=10)
+                    assert resp.status_code == 200, resp.text
+                    assert s.get(f"{url}/api/v1/keys/w{n}:{i}", timeout=10).json()["value"] == str(i)
+        except Exception as e:  # reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors, errors[:3]
+    assert r.get("counter") == b"320"
+    assert r.dbsize() == 1 + 8 * 40
+
+
+def test_connection_cap(start_server):
+    srv = start_http(start_server, "--maxclients", "3")
+    held = [socket.create_connection(("127.0.0.1", srv.http_port), timeout=5) for _ in range(3)]
+    try:
+        time.sleep(0.2)  # the server accepted them
+        out = raw_request(srv.http_port, b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert out.startswith(b"HTTP/1.1 503 "), out
+        assert b"max number of HTTP connections reached" in out
+        assert srv.client().info("stats")["rejected_connections"] >= 1
+    finally:
+        for s in held:
+            s.close()
+    deadline = time.monotonic() + 5
+    while True:  # the server notices the closes
+        resp = raw_request(srv.http_port, b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        if resp.startswith(b"HTTP/1.1 200"):
+            break
+        assert time.monotonic() < deadline, resp
+        time.sleep(0.05)

@@ -117,6 +117,10 @@ Response Serve(const Router& router, ServerState& state, Request& req) {
   };
 
   Router::Match m = router.Find(req.method, req.path);
+  // HEAD is GET without the body (the connection sends the headers only).
+  if (req.method == "HEAD" && m.status == 405 &&
+      std::find(m.allow.begin(), m.allow.end(), "GET") != m.allow.end())
+    m = router.Find("GET", req.path);
 
   // CORS preflight: OPTIONS with Access-Control-Request-Method, answered without auth (browsers
   // send no credentials on it) when CORS is on and the path exists.
