@@ -6,7 +6,6 @@
 #include <limits>
 
 #include "http/json_reply.h"
-#include "http/routes.h"
 
 namespace fincache::http {
 namespace {

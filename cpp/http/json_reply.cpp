@@ -144,6 +144,42 @@ bool JsonToBytes(const nlohmann::json& j, std::string* out, std::string* err) {
   return false;
 }
 
+constexpr size_t kMaxJsonDepth = 64;
+
+bool ParseJsonBody(std::string_view body, nlohmann::json* out, std::string* err) {
+  // nlohmann's parser recurses per nesting level: refuse deep documents before parsing.
+  size_t depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : body) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) {
+        *err = "invalid JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+        return false;
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  try {
+    *out = nlohmann::json::parse(body);
+  } catch (const nlohmann::json::exception& e) {
+    *err = std::string("invalid JSON: ") + e.what();
+    return false;
+  }
+  return true;
+}
+
 nlohmann::json DoubleToJson(double v) {
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";

@@ -30,6 +30,9 @@ nlohmann::json BytesToJson(std::string_view bytes);
 // A request value as bytes: a JSON string (its UTF-8), {"base64": "..."}, or a number
 // (integers as digits, others as their shortest JSON text). Else false with *err set.
 bool JsonToBytes(const nlohmann::json& j, std::string* out, std::string* err);
+// A request body as JSON: "" or a body that is not JSON (or nests deeper than 64 levels: the
+// parser recurses per level) → false with *err set ("invalid JSON: ...").
+bool ParseJsonBody(std::string_view body, nlohmann::json* out, std::string* err);
 // A double as JSON: a number, or "inf"/"-inf"/"nan".
 nlohmann::json DoubleToJson(double v);
 

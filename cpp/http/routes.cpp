@@ -16,8 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr size_t kMaxJsonDepth = 64;
-
 // ============================================================================================
 // Request helpers
 // ============================================================================================
@@ -369,40 +367,6 @@ Response Command(ServerState& state, Dispatcher& dispatcher, const Request& req)
 }
 
 }  // namespace
-
-bool ParseJsonBody(std::string_view body, json* out, std::string* err) {
-  // nlohmann's parser recurses per nesting level: refuse deep documents before parsing.
-  size_t depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : body) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) {
-        *err = "invalid JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
-        return false;
-      }
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  try {
-    *out = json::parse(body);
-  } catch (const json::exception& e) {
-    *err = std::string("invalid JSON: ") + e.what();
-    return false;
-  }
-  return true;
-}
 
 void RegisterBuiltinRoutes(Router& router, ServerState& state, Dispatcher& dispatcher) {
   ServerState* st = &state;

@@ -27,8 +27,4 @@ namespace fincache::http {
 
 void RegisterBuiltinRoutes(Router& router, ServerState& state, Dispatcher& dispatcher);
 
-// A request body as JSON: "" or a body that is not JSON (or nests deeper than 64 levels) →
-// false with *err set ("invalid JSON: ...").
-bool ParseJsonBody(std::string_view body, nlohmann::json* out, std::string* err);
-
 }  // namespace fincache::http
