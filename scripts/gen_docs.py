@@ -67,6 +67,12 @@ KNOWN_DIFFERENCES = [
     "whole requests (0 = one per core).",
     "The embedded Python API runs as the process itself: its sessions need no `AUTH` even with "
     "`requirepass` (network clients of `fincache.Server` do).",
+    "While the data loads at start, `fincache-server` accepts no RESP clients yet (Redis accepts "
+    "them and answers `-LOADING`); HTTP already answers (`/ready` 503, API routes 503 with "
+    "Redis's LOADING text). `key-load-delay` takes values >= 0 only (Redis: negative ones too).",
+    "Commands over HTTP (`POST /api/v1/command`, a FinCache extension: docs/http.md) run in a "
+    "session per request: not listed by `CLIENT LIST`, blocking commands answer at once as inside "
+    "MULTI, and MULTI, WATCH, (P|S)SUBSCRIBE and MONITOR are refused.",
 ]
 
 
