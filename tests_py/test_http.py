@@ -338,6 +338,31 @@ def test_oversized_body_413(start_server):
     assert resp.status_code == 431
 
 
+def test_expect_100_continue(start_server):
+    """curl sends "Expect: 100-continue" for bodies over 1 KiB and waits for the go-ahead."""
+    srv = start_http(start_server, "--http-max-body-size", "4kb")
+    body = b'{"value": "' + b"x" * 2000 + b'"}'
+    head = (b"PUT /api/v1/keys/big HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Expect: 100-continue\r\nConnection: close\r\nContent-Length: " + str(len(body)).encode() +
+            b"\r\n\r\n")
+    with socket.create_connection(("127.0.0.1", srv.http_port), timeout=5) as s:
+        s.sendall(head)
+        assert s.recv(4096).startswith(b"HTTP/1.1 100 Continue\r\n")
+        s.sendall(body)
+        out = b""
+        while chunk := s.recv(4096):
+            out += chunk
+    assert out.startswith(b"HTTP/1.1 200 "), out
+    assert srv.client().strlen("big") == 2000
+    # Over the limit: 413 at once, before any body byte.
+    with socket.create_connection(("127.0.0.1", srv.http_port), timeout=5) as s:
+        s.sendall(head.replace(str(len(body)).encode(), b"100000"))
+        out = b""
+        while chunk := s.recv(4096):
+            out += chunk
+    assert out.startswith(b"HTTP/1.1 413 "), out
+
+
 def test_slow_client_timeout(start_server):
     srv = start_http(start_server, "--http-timeout", "1")
     with socket.create_connection(("127.0.0.1", srv.http_port), timeout=10) as s:

@@ -260,8 +260,32 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     int64_t max_body = ConfigInt(owner_.state.config(), "http-max-body-size", 1024 * 1024);
     parser_->body_limit(static_cast<uint64_t>(std::max<int64_t>(0, max_body)));
     stream_.expires_after(Timeout());
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      beast::bind_front_handler(&HttpSession::OnRead, shared_from_this()));
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(&HttpSession::OnHeader, shared_from_this()));
+  }
+
+  // The headers are in (a Content-Length over the limit already failed with body_limit): a
+  // client that sent "Expect: 100-continue" (curl does for bodies over 1 KiB) waits for
+  // "100 Continue" before it sends the body.
+  void OnHeader(beast::error_code ec, size_t) {
+    if (ec || parser_->is_done()) return OnRead(ec, 0);
+    auto read_body = [self = shared_from_this()] {
+      self->stream_.expires_after(self->Timeout());
+      bhttp::async_read(self->stream_, self->buffer_, *self->parser_,
+                        beast::bind_front_handler(&HttpSession::OnRead, self));
+    };
+    if (beast::iequals(parser_->get()[bhttp::field::expect], "100-continue")) {
+      auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
+                                                                       parser_->get().version());
+      bhttp::async_write(
+          stream_, *cont,
+          [self = shared_from_this(), cont, read_body](beast::error_code wec, size_t) {
+            if (wec) return self->Shutdown();
+            read_body();
+          });
+      return;
+    }
+    read_body();
   }
 
   void OnRead(beast::error_code ec, size_t) {
