@@ -259,14 +259,21 @@ TEST_F(ConnectionFamilyTest, ClientKill) {
   EXPECT_THAT(Run({"client", "kill", "laddr", "127.0.0.1:6379"}), IntArg(1));
   EXPECT_EQ(control.kills, 1);
   EXPECT_TRUE(other.kill_requested);
+  // Killed clients are gone, as in Redis: a second kill finds nothing, CLIENT LIST omits it.
+  EXPECT_THAT(Run({"client", "kill", "laddr", "127.0.0.1:6379"}), IntArg(0));
+  EXPECT_EQ(control.kills, 1);
+  other.kill_requested = false;  // the fake connection stays open for the next cases
   // SKIPME yes (default) spares the caller; TYPE normal matches both.
   EXPECT_THAT(Run({"client", "kill", "type", "normal"}), IntArg(1));
   EXPECT_FALSE(session_.close_after_reply);
+  other.kill_requested = false;
   EXPECT_THAT(Run({"client", "kill", "type", "normal", "skipme", "no"}), IntArg(2));
   EXPECT_TRUE(session_.close_after_reply);
   session_.close_after_reply = false;
   // The old form: by address, OK.
+  other.kill_requested = false;
   EXPECT_THAT(Run({"client", "kill", "127.0.0.1:2222"}), SimpleArg("OK"));
+  other.kill_requested = false;
   EXPECT_THAT(Run({"client", "kill", "id", std::to_string(other.id), "user", "default"}),
               IntArg(1));
   EXPECT_EQ(control.kills, 5);

@@ -58,16 +58,20 @@ def kill_self_by_id(conn):
 
 
 def kill_other_by_id(conn):
-    """A second connection killed by id: the killer gets 1, the victim's socket closes."""
+    """A second connection killed by id: the killer gets 1, the victim's socket closes; from the
+    kill on it is gone (CLIENT LIST omits it, a second kill answers 0)."""
     from diffutil import RespConn
 
     host, port = conn.sock.getpeername()
     with RespConn(port) as victim:
         vid = victim.call("CLIENT", "ID").value
         r = conn.call("CLIENT", "KILL", "ID", str(vid))
+        # Gone at once, before its socket has closed: not listed, not killable twice.
+        listed = conn.call("CLIENT", "LIST", "ID", str(vid)).text()
+        again_now = conn.call("CLIENT", "KILL", "ID", str(vid))
         data, closed = victim.read_until_close(idle=10.0, limit=10.0)
         again = conn.call("CLIENT", "KILL", "ID", str(vid))
-        return (r.raw, data, closed, again.raw)
+        return (r.raw, listed, again_now.raw, data, closed, again.raw)
 
 
 def kill_old_style_addr(conn):

@@ -102,6 +102,11 @@ CASES = {
         "redis.register_function{function_name='f', callback=function() end, description={}}",
         "redis.register_function{[1]='f', callback=function() end}",
     ]] + [F],
+    # register_function's flags ignore case (the shebang's flags=... do not).
+    "register_flags_case": [F, load("fc", "redis.register_function{function_name='f', callback="
+                                       "function() return 1 end, flags={'NO-WRITES', 'Allow-Stale'}}"),
+                            S(["FUNCTION", "LIST"], cmp=function_list),
+                            ["FUNCTION", "LOAD", "#!lua name=sb flags=NO-WRITES\n" + reg("g")], F],
     "load_environment": [F] + [load("env", b) for b in [
         "redis.call('ping')", "redis.pcall('ping')", "local x = string.len('a')", "local x = KEYS",
         "x = 1", reg("f") + " error('boom')", "syntax error here", reg("f") + " redis.setresp(3)",

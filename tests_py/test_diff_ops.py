@@ -328,8 +328,7 @@ CASES = {
         ["DEBUG", "OBJECT", "nokey"], ["DEBUG", "OBJECT"], ["DEBUG", "OBJECT", "a", "b"],
         ["SET", "dk", "hello"], Probe("DEBUG OBJECT embstr", debug_object),
         ["SET", "dk", "123"], Probe("DEBUG OBJECT int", debug_object),
-        # (an incompressible one: FinCache's LZF output differs from liblzf's, so the
-        # serialized length of compressible strings may differ)
+        # (an incompressible one, whose serialized length does not depend on rdbcompression)
         ["SET", "dk", INCOMPRESSIBLE], Probe("DEBUG OBJECT raw", debug_object),
         ["DEL", "dk"], ["HSET", "dk", "a", "1"], Probe("DEBUG OBJECT hash", debug_object),
         ["DEL", "dk"], ["SADD", "dk", "1", "2"], Probe("DEBUG OBJECT intset", debug_object),
@@ -341,6 +340,14 @@ CASES = {
         ["SET", "b", "2"], ["DEBUG", "RELOAD", "NOSAVE"], ["EXISTS", "b"], ["DBSIZE"],
         ["SET", "c", "3"], ["DEBUG", "RELOAD", "NOSAVE", "NOFLUSH", "MERGE"], ["EXISTS", "c"],
         ["DBSIZE"], ["DEBUG", "RELOAD", "FOO"], ["DEBUG", "RELOAD", "nosave", "bar"]],
+    # Function libraries go with the keys and come back from the file (MERGE replaces them).
+    "debug_reload_functions": [
+        ["FUNCTION", "FLUSH"],
+        ["FUNCTION", "LOAD", "#!lua name=rl\nredis.register_function('rlf', function() return 7 end)"],
+        ["DEBUG", "RELOAD"], ["FCALL", "rlf", "0"], ["FUNCTION", "FLUSH"], ["FCALL", "rlf", "0"],
+        ["DEBUG", "RELOAD", "NOSAVE"], ["FCALL", "rlf", "0"],
+        ["DEBUG", "RELOAD", "NOSAVE", "NOFLUSH", "MERGE"], ["FCALL", "rlf", "0"],
+        ["FUNCTION", "FLUSH"], ["DEBUG", "RELOAD"], ["FCALL", "rlf", "0"]],
     "debug_resp3": [HELLO3, ["DEBUG", "SLEEP", "0"], ["SET", "dk", "hello"],
                     Probe("DEBUG OBJECT (RESP3)", debug_object), ["DEBUG", "OBJECT", "nokey"]],
     # ---- MONITOR ----

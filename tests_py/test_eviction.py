@@ -167,7 +167,8 @@ def test_limit_lowered_at_runtime_evicts_down_to_it():
     assert used(c) <= before // 2 * 1.02
     m = c.info("stats")
     assert m["evicted_keys"] > 1000
-    assert m["total_eviction_exceeded_time"] >= 0 and m["current_eviction_exceeded_time"] == 0
+    # The limit is met again, so no eviction period is open (the total is timing-dependent).
+    assert "total_eviction_exceeded_time" in m and m["current_eviction_exceeded_time"] == 0
 
 
 def test_evicted_notification_and_watch():

@@ -311,6 +311,9 @@ void CmdClientList(CmdArgList args, CommandContext& ctx) {
   size_t argv_mem = ArgvMem(args);
   std::map<uint64_t, std::string> lines;  // by id
   ctx.server.clients().ForEach([&](Session& s) {
+    // A killed client is gone in Redis at once (freeClient); here its socket closes
+    // asynchronously, so it is hidden from the moment it is killed.
+    if (s.kill_requested.load(std::memory_order_relaxed)) return;
     if (has_type && TypeOf(s) != type) return;
     lines[s.id] = ClientInfoLine(s, ctx.now_ms, &s == &ctx.session ? argv_mem : 0,
                                  ctx.engine.blocking().IsBlocked(s.id));
@@ -401,6 +404,8 @@ void CmdClientKill(CmdArgList args, CommandContext& ctx) {
 
   int64_t killed = 0;
   ctx.server.clients().ForEach([&](Session& s) {
+    // Already killed (its socket is closing): Redis freed it, so a second kill finds nothing.
+    if (s.kill_requested.load(std::memory_order_relaxed)) return;
     {
       std::lock_guard lk(s.info_mu);
       if (has_addr && s.addr != addr) return;

@@ -14,9 +14,11 @@
 #include "commands/persistence.h"
 #include "commands/server_family.h"
 #include "common/errors.h"
+#include "common/log_hook.h"
 #include "common/strings.h"
 #include "persist/rdb.h"
 #include "persist/snapshot.h"
+#include "script/script_engine.h"
 
 namespace fincache {
 
@@ -258,14 +260,29 @@ void DebugReload(CmdArgList args, CommandContext& ctx) {
     std::string err = ctx.server.persistence().Save(&detail);
     if (!err.empty()) return ctx.SendError(err == "ERR" ? "ERR Error trying to save the DB" : err);
   }
-  if (flush) ctx.engine.FlushAll();
+  // Redis's emptyData clears the function libraries with the keys; the file's libraries are
+  // loaded back (MERGE: replacing same-named ones; without it a library both have fails).
+  if (flush) {
+    ctx.engine.FlushAll();
+    ctx.server.scripts().FunctionFlush();
+  }
   persist::LoadStats stats;
   bool missing = false;
   std::string err;
+  constexpr std::string_view kLoadErr = "ERR Error trying to load the RDB dump, check server logs.";
   if (!persist::LoadRdbFile(ctx.engine, ctx.server.persistence().RdbPath(), ctx.now_ms, &stats,
                             &missing, &err, merge) ||
       missing)
-    return ctx.SendError("ERR Error trying to load the RDB dump, check server logs.");
+    return ctx.SendError(kLoadErr);
+  if (!stats.function_libraries.empty() &&
+      !ctx.server.scripts().FunctionRestore(stats.function_libraries,
+                                            merge ? script::ScriptEngine::RestorePolicy::kReplace
+                                                  : script::ScriptEngine::RestorePolicy::kAppend,
+                                            &err)) {
+    LogThroughHook(LogSeverity::kWarning,
+                   "DEBUG RELOAD: failed loading a function library: " + err);
+    return ctx.SendError(kLoadErr);
+  }
   ctx.rb.SendOk();
 }
 

@@ -6,6 +6,8 @@
 // timeout; the registered callbacks live in the state's registry and later run with the full
 // script API, getting KEYS and ARGV as their two arguments. Library names are case-sensitive,
 // function names are not; a function name is unique across libraries.
+#include <strings.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -59,7 +61,7 @@ bool ReadFlags(lua_State* L, int idx, uint32_t* flags) {
     if (lua_type(L, -1) == LUA_TSTRING) {
       const char* f = lua_tostring(L, -1);
       for (auto& [n, bit] : kFlags) {
-        if (std::strcmp(n, f) == 0) {
+        if (strcasecmp(n, f) == 0) {  // Redis matches these flags ignoring case
           *flags |= bit;
           known = true;
         }
