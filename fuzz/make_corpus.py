@@ -1,12 +1,15 @@
 """Regenerates the seed corpus in fuzz/corpus/ from a real redis-server (Debian's, Redis 7.0):
-RDB files and DUMP payloads in every encoding Redis writes, and RESP requests. Run by hand
-(`.venv/bin/python fuzz/make_corpus.py`); the seeds are committed, so `make test` needs no server.
+RDB files and DUMP payloads in every encoding Redis writes, RESP requests, and multi-part AOFs
+(manifest + base + incr files, as fuzz_aof.cc reads them). Run by hand
+(`.venv/bin/python fuzz/make_corpus.py [target...]`, default all); the seeds are committed, so
+`make test` needs no server.
 """
 
 import hashlib
 import os
 import pathlib
 import shutil
+import sys
 import socket
 import subprocess
 import tempfile
@@ -48,7 +51,84 @@ def fill(r, variant):
     r.set("ttl", "v", px=10_000_000)
 
 
+AOF_SEPARATOR = b"\n--part--\n"  # fuzz_aof.cc's
+
+
+def start_redis(d, *args):
+    port = free_port()
+    proc = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--dir", d, "--save", "", *args],
+        stdout=subprocess.DEVNULL)
+    r = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            r.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    return proc, r
+
+
+def aof_parts(d):
+    """The manifest, then the files it lists (base, incrs), joined as fuzz_aof.cc reads them."""
+    adir = pathlib.Path(d) / "appendonlydir"
+    manifest = (adir / "appendonly.aof.manifest").read_bytes()
+    names = [line.split()[1] for line in manifest.splitlines() if line.startswith(b"file ")]
+    base = [n for n in names if b".base." in n]
+    incr = [n for n in names if b".incr." in n]
+    files = [(adir / n.decode()).read_bytes() for n in base + incr]
+    return manifest, files
+
+
+def aof_corpus():
+    for preamble in ("yes", "no"):
+        with tempfile.TemporaryDirectory() as d:
+            proc, r = start_redis(d, "--appendonly", "yes", "--aof-use-rdb-preamble", preamble,
+                                  "--aof-timestamp-enabled", "yes" if preamble == "no" else "no")
+            try:
+                fill(r, 0)
+                r.execute_command("FUNCTION", "LOAD",
+                                  "#!lua name=lib\nredis.register_function('f', function() return 1 end)")
+                r.bgrewriteaof()
+                for _ in range(100):
+                    if r.info("persistence")["aof_rewrite_in_progress"] == 0:
+                        break
+                    time.sleep(0.05)
+                time.sleep(0.2)
+                p = r.pipeline(transaction=True)
+                p.set("tx", 1).incr("tx").lpush("txl", "a", "b")
+                p.execute()
+                r.execute_command("SELECT", 3)
+                r.set("k3", "v", px=100000)
+                r.eval("redis.call('set', KEYS[1], ARGV[1]); redis.call('del', 'nope')", 1, "ev", "x")
+                r.execute_command("SELECT", 0)
+                r.hincrbyfloat("hf", "f", 1.5)
+                time.sleep(0.2)
+                manifest, files = aof_parts(d)
+            finally:
+                proc.terminate()
+                proc.wait()
+        put("aof", AOF_SEPARATOR.join([manifest, *files]))
+        incr = files[-1]
+        put("aof", incr)  # a single command stream
+        # Truncated inside the last command, and inside the MULTI ... EXEC.
+        put("aof", AOF_SEPARATOR.join([manifest, *files[:-1], incr[:-7]]))
+        multi = incr.find(b"MULTI")
+        put("aof", incr[:incr.find(b"EXEC", multi) - 10])
+        if preamble == "yes":
+            put("aof", files[0])  # an RDB preamble alone
+            put("aof", files[0] + incr)  # a preamble followed by commands (Redis 6's layout)
+
+
 def main():
+    # "aof", or the three made from one server run together.
+    targets = set(sys.argv[1:] or ["resp_parser", "rdb_payload", "rdb_file", "aof"])
+    if "aof" in targets:
+        shutil.rmtree(CORPUS / "aof", ignore_errors=True)
+        (CORPUS / "aof").mkdir(parents=True)
+        aof_corpus()
+    if not {"resp_parser", "rdb_payload", "rdb_file"} & targets:
+        return
     for t in ("resp_parser", "rdb_payload", "rdb_file"):
         shutil.rmtree(CORPUS / t, ignore_errors=True)
         (CORPUS / t).mkdir(parents=True)

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SECONDS_PER_TARGET=${FUZZ_SECONDS:-20}
-TARGETS=${FUZZ_TARGETS:-"resp_parser rdb_payload rdb_file http_request"}
+TARGETS=${FUZZ_TARGETS:-"resp_parser rdb_payload rdb_file aof http_request"}
 BUILD=build/fuzz
 CXX=${FUZZ_CXX:-clang++-14}
 JOBS=${JOBS:-$(nproc)}

@@ -19,6 +19,7 @@
 #include "commands/server_state.h"
 #include "common/log_hook.h"
 #include "common/strings.h"
+#include "persist/aof_load.h"
 #include "persist/rdb.h"
 #include "persist/snapshot.h"
 #include "protocol/reply_builder.h"
@@ -297,11 +298,43 @@ void AppendOnly::DeleteHistory() {
 
 namespace {
 
-// Replies of replayed commands go nowhere.
-class ReplaySink {
+// Replays an AOF's commands through the dispatcher (replies go nowhere) as Redis's fake client.
+class DispatchReplayer final : public persist::AofReplayer {
  public:
-  std::string out;
-  protocol::RespWriter rb{&out};
+  DispatchReplayer(ServerState& state, const std::string& name) : state_(state), name_(name) {
+    session_.authenticated = true;
+  }
+  ~DispatchReplayer() override {
+    if (session_.in_multi) DiscardTransaction(session_, state_.engine());
+  }
+
+  std::string Preamble(const persist::LoadStats& stats) override {
+    std::string err;
+    if (!stats.function_libraries.empty() &&
+        !state_.scripts().FunctionRestore(stats.function_libraries,
+                                          script::ScriptEngine::RestorePolicy::kAppend, &err))
+      return "Bad file format reading the append only file " + name_ +
+             ": failed loading a function library: " + err;
+    return "";
+  }
+  std::string Command(std::span<const std::string_view> argv) override {
+    if (!state_.registry().Find(argv[0]))
+      return "Unknown command '" + std::string(argv[0]) + "' reading the append only file " + name_;
+    dispatcher_.Dispatch(argv, session_, rb_);
+    out_.clear();
+    return "";
+  }
+  void DiscardMulti() override {
+    if (session_.in_multi) DiscardTransaction(session_, state_.engine());
+  }
+
+ private:
+  ServerState& state_;
+  const std::string& name_;
+  Dispatcher dispatcher_{state_};
+  Session session_;
+  std::string out_;
+  protocol::RespWriter rb_{&out_};
 };
 
 }  // namespace
@@ -334,68 +367,28 @@ std::string AppendOnly::LoadOneFile(const std::string& name, bool last, bool* ha
   } unmap{map, size};
   const std::string_view data(static_cast<const char*>(map), size);
   Engine& engine = state_.engine();
-  const int64_t now = engine.clock().NowMs();
 
-  size_t start = 0;
-  if (data.starts_with("REDIS")) {  // an RDB preamble, maybe followed by commands
-    persist::RdbReader r(data);
-    persist::LoadStats stats;
-    std::string err;
-    ExecGate::Exclusive excl(engine.gate());
-    if (!persist::LoadRdbStream(engine, r, name, now, &stats, &err))
-      return "Bad file format reading the append only file " + name + ": " + err;
-    if (!stats.function_libraries.empty() &&
-        !state_.scripts().FunctionRestore(stats.function_libraries,
-                                          script::ScriptEngine::RestorePolicy::kAppend, &err))
-      return "Bad file format reading the append only file " + name +
-             ": failed loading a function library: " + err;
-    start = static_cast<size_t>(r.offset());
+  persist::AofLoadResult res;
+  {
+    DispatchReplayer replayer(state_, name);
+    res = persist::LoadAofBytes(engine, data, name, engine.clock().NowMs(), replayer);
   }
-
-  Dispatcher dispatcher(state_);
-  Session session;
-  session.authenticated = true;
-  ReplaySink sink;
-  persist::AofCommandReader reader(data.substr(start));
-  bool in_multi = false;
-  size_t valid_before_multi = 0;
-  size_t valid_up_to = 0;
-  bool truncated = false;
-  while (true) {
-    auto st = reader.Next();
-    if (st == persist::AofCommandReader::Status::kCommand) {
-      std::span<const std::string_view> argv = reader.argv();
-      if (!state_.registry().Find(argv[0]))
-        return "Unknown command '" + std::string(argv[0]) + "' reading the append only file " +
-               name;
-      if (EqualsIgnoreCase(argv[0], "multi")) {
-        in_multi = true;
-        valid_before_multi = reader.command_start();
-      } else if (EqualsIgnoreCase(argv[0], "exec") || EqualsIgnoreCase(argv[0], "discard")) {
-        in_multi = false;
-      }
-      dispatcher.Dispatch(argv, session, sink.rb);
-      sink.out.clear();
-      ++loaded_commands_;
-      continue;
-    }
-    if (st == persist::AofCommandReader::Status::kEnd) {
-      if (!in_multi) break;
-      Warning("Revert incomplete MULTI/EXEC transaction in AOF file " + name);
-      valid_up_to = valid_before_multi;
-      truncated = true;
-      break;
-    }
-    if (st == persist::AofCommandReader::Status::kBadFormat)
+  loaded_commands_ += res.commands;
+  using LoadStatus = persist::AofLoadResult::Status;
+  switch (res.status) {
+    case LoadStatus::kOk:
+      return "";
+    case LoadStatus::kRdbError:
+      return "Bad file format reading the append only file " + name + ": " + res.error;
+    case LoadStatus::kStopped:
+      return res.error;
+    case LoadStatus::kBadFormat:
       return "Bad file format reading the append only file " + name + ": " + kCheckAofHint + " (" +
-             reader.error() + " at offset " + std::to_string(start + reader.error_offset()) + ")";
-    // Truncated.
-    valid_up_to = in_multi ? valid_before_multi : reader.position();
-    truncated = true;
-    break;
+             res.error + " at offset " + std::to_string(res.error_offset) + ")";
+    case LoadStatus::kTruncated:
+      break;
   }
-  if (in_multi) DiscardTransaction(session, engine);
-  if (!truncated) return "";
+  if (res.reverted_multi) Warning("Revert incomplete MULTI/EXEC transaction in AOF file " + name);
   if (!last)
     return "Unexpected end of file reading the append only file " + name +
            ", which is not the last file of the AOF: " + kCheckAofHint;
@@ -404,7 +397,7 @@ std::string AppendOnly::LoadOneFile(const std::string& name, bool last, bool* ha
            ". You can: 1) Make a backup of your AOF file, then use ./redis-check-aof --fix "
            "<filename.manifest>. 2) Alternatively you can set the 'aof-load-truncated' "
            "configuration option to yes and restart the server.";
-  const size_t cut = start + valid_up_to;
+  const size_t cut = res.valid_up_to;
   Warning("!!! Warning: short read while loading the AOF file " + name + "!!!");
   Warning("!!! Truncating the AOF " + name + " at offset " + std::to_string(cut) + " !!!");
   if (::truncate(path.c_str(), static_cast<off_t>(cut)) != 0)

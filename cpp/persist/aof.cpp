@@ -172,9 +172,18 @@ bool EqualsNoCase(std::string_view a, std::string_view b) {
 
 }  // namespace
 
+namespace {
+constexpr size_t kMaxLine = 1024;  // Redis's MANIFEST_MAX_LINE
+
+// The length of "file <name> seq <seq> type x\n" as FormatAofManifest writes it.
+size_t ManifestLineLength(std::string_view name, int64_t seq) {
+  return 5 + (NeedsQuoting(name) ? Quote(name).size() : name.size()) + 5 +
+         std::to_string(seq).size() + 7 + 1;
+}
+}  // namespace
+
 bool ParseAofManifest(std::string_view text, AofManifest* out, std::string* err) {
   *out = AofManifest{};
-  constexpr size_t kMaxLine = 1024;  // Redis's MANIFEST_MAX_LINE
   size_t pos = 0;
   int line_no = 0;
   int64_t max_incr_seq = 0;
@@ -213,6 +222,10 @@ bool ParseAofManifest(std::string_view text, AofManifest* out, std::string* err)
     }
     if (info.name.empty() || info.seq == 0 || type == 0)
       return fail("Invalid AOF manifest file format");
+    // A name this manifest could not list again (the manifest is rewritten after every load
+    // and rewrite): a line FinCache writes must be one it reads. Redis's own names are short.
+    if (ManifestLineLength(info.name, info.seq) > kMaxLine)
+      return fail("The AOF manifest file contains a too long file name");
     switch (type) {
       case 'b':
         if (out->has_base) return fail("Found duplicate base file information");
