@@ -794,5 +794,83 @@ TEST_F(SnapshotTest, CorruptAndTruncatedFilesAreRefused) {
   EXPECT_EQ(LoadFresh(), "");
 }
 
+// IDLE (LRU policies) and FREQ (LFU policies) go before each key, as Redis's
+// rdbSaveKeyValuePair, and set the key's access data on load as the policy in force reads them.
+TEST_F(SnapshotTest, IdleAndFreqRoundTrip) {
+  auto load = [&](EvictionPolicy policy) {
+    fresh_ = std::make_unique<Engine>(EngineOptions{.clock = &clock_, .active_expiry = false});
+    fresh_->evictor().set_policy(policy);
+    persist::LoadStats stats;
+    bool missing = false;
+    std::string err;
+    EXPECT_TRUE(persist::LoadRdbFile(*fresh_, Path(), clock_.NowMs(), &stats, &missing, &err))
+        << err;
+    return Db(*fresh_, 0, clock_.NowMs());
+  };
+  auto idle_s = [&](Db& db, std::string_view key) {
+    return lru::IdleMs(db.Find(key)->lru, clock_.NowMs()) / 1000;
+  };
+
+  // noeviction: neither is written.
+  Run({"set", "old", "v"});
+  AdvanceTime(100000);
+  Run({"set", "new", "v"});
+  ASSERT_THAT(Run({"save"}), SimpleArg("OK"));
+  EXPECT_EQ(ReadFile().find("\xf8\x00\x00\x03new"s), std::string::npos);
+
+  // allkeys-lru: IDLE <seconds> before the type byte.
+  ASSERT_THAT(Run({"config", "set", "maxmemory-policy", "allkeys-lru"}), SimpleArg("OK"));
+  ASSERT_THAT(Run({"save"}), SimpleArg("OK"));
+  std::string file = ReadFile();
+  EXPECT_NE(file.find("\xf8\x00\x00\x03new"s), std::string::npos);      // IDLE 0, STRING "new"
+  EXPECT_NE(file.find("\xf8\x40\x64\x00\x03old"s), std::string::npos);  // IDLE 100 (14 bit)
+  AdvanceTime(5000);  // the idle time counts from the load, as Redis
+  {
+    Db db = load(EvictionPolicy::kAllKeysLru);
+    EXPECT_EQ(idle_s(db, "old"), 100u);
+    EXPECT_EQ(idle_s(db, "new"), 0u);
+    AdvanceTime(5000);
+    EXPECT_EQ(idle_s(db, "old"), 105u);
+  }
+  {
+    Db db = load(EvictionPolicy::kNoEviction);  // any non-LFU policy takes IDLE
+    EXPECT_EQ(idle_s(db, "old"), 100u);
+  }
+  {
+    Db db = load(EvictionPolicy::kAllKeysLfu);  // an LFU policy ignores IDLE: a new counter
+    EXPECT_EQ(lfu::Counter(db.Find("old")->lru), lfu::kInitVal);
+  }
+
+  // allkeys-lfu: FREQ <counter> (the decayed value OBJECT FREQ shows).
+  ASSERT_THAT(Run({"config", "set", "maxmemory-policy", "allkeys-lfu"}), SimpleArg("OK"));
+  std::string p = Run({"dump", "old"}).str;
+  ASSERT_THAT(Run({"restore", "hot", "0", p, "freq", "200"}), SimpleArg("OK"));
+  ASSERT_THAT(Run({"object", "freq", "hot"}), IntArg(200));
+  ASSERT_THAT(Run({"save"}), SimpleArg("OK"));
+  file = ReadFile();
+  EXPECT_NE(file.find("\xf9\xc8\x00\x03hot"s), std::string::npos);
+  EXPECT_EQ(file.find("\xf8"s + "\x00\x00\x03hot"s), std::string::npos);
+  {
+    Db db = load(EvictionPolicy::kVolatileLfu);
+    EXPECT_EQ(lfu::Counter(db.Find("hot")->lru), 200u);
+  }
+  {
+    Db db = load(EvictionPolicy::kAllKeysLru);  // FREQ ignored: the key is fresh
+    EXPECT_EQ(idle_s(db, "hot"), 0u);
+  }
+  // A forged idle time beyond the clock's range is the longest idle time it holds.
+  std::string forged = file;
+  const size_t at = forged.find("\xf9\xc8\x00\x03hot"s);
+  forged.replace(at, 2, "\xf8\x81\x7f\xff\xff\xff\xff\xff\xff\xff"s);
+  std::string body = forged.substr(0, forged.size() - 8);
+  const uint64_t crc = persist::Crc64(0, body);
+  for (int i = 0; i < 8; ++i) body.push_back(static_cast<char>((crc >> (8 * i)) & 0xff));
+  WriteFile(body);
+  {
+    Db db = load(EvictionPolicy::kAllKeysLru);
+    EXPECT_GT(idle_s(db, "hot"), 400u * 86400);
+  }
+}
+
 }  // namespace
 }  // namespace fincache

@@ -4,6 +4,7 @@
   the same contents (every core type and encoding, TTLs, binary and large values, 16 dbs).
 * redis-server's dump.rdb (LZF compression on, listpack/quicklist/intset/hashtable/skiplist
   encodings) loads into fincache-server at start.
+* LRU/LFU access data (the IDLE and FREQ opcodes) both ways, as OBJECT IDLETIME / OBJECT FREQ.
 * Corrupt or truncated files stop the start with a clear message (never an empty server).
 * BGSAVE keeps serving; save points; the final save at SIGTERM; INFO persistence; the embedded
   Cache(dir=..., dbfilename=...) persists across instances and its file loads in the servers.
@@ -13,6 +14,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -177,6 +179,84 @@ def test_redis_snapshot_loads_in_fincache(start_server, tmp_path):
     info = srv.client().info("persistence")
     assert info["rdb_last_load_keys_loaded"] == len(expected)
     assert "DB loaded from disk" in srv.log()
+
+
+# --------------------------------------------------------------------------------------------
+# LRU/LFU access data (RDB's IDLE and FREQ opcodes)
+# --------------------------------------------------------------------------------------------
+
+
+def near(a: int, b: int, slack: int = 3) -> bool:
+    return abs(a - b) <= slack
+
+
+@pytest.mark.parametrize("policy", ["allkeys-lfu", "allkeys-lru"])
+def test_idle_and_freq_from_redis(start_server, tmp_path, policy):
+    """redis-server writes FREQ (LFU policies) or IDLE (LRU policies) before each key; FinCache
+    loads them into OBJECT FREQ / OBJECT IDLETIME under the same policy."""
+    data = tmp_path / "data"
+    data.mkdir()
+    rs = start_redis(data, "--maxmemory-policy", policy, "--lfu-decay-time", "0")
+    try:
+        rc = redis.Redis(port=rs.port)
+        rc.set("plain", "v")
+        payload = rc.dump("plain")
+        if policy == "allkeys-lfu":
+            rc.execute_command("RESTORE", "hot", 0, payload, "FREQ", 123)
+            rc.execute_command("RESTORE", "warm", 0, payload, "FREQ", 7)
+            expected = {k: rc.object("freq", k) for k in ("hot", "warm", "plain")}
+            assert expected["hot"] == 123
+        else:
+            rc.execute_command("RESTORE", "idle", 0, payload, "IDLETIME", 5000)
+            expected = {k: rc.object("idletime", k) for k in ("idle", "plain")}
+        assert rc.save() is True
+    finally:
+        rs.cleanup()
+    srv = start_server("--dir", str(data), "--maxmemory-policy", policy, "--lfu-decay-time", "0")
+    c = srv.client()
+    if policy == "allkeys-lfu":
+        assert {k: c.object("freq", k) for k in expected} == expected
+    else:
+        got = {k: c.object("idletime", k) for k in expected}
+        assert near(got["idle"], 5000) and near(got["plain"], 0), got
+
+
+@pytest.mark.parametrize("policy", ["allkeys-lfu", "volatile-lru"])
+def test_idle_and_freq_to_redis(start_server, tmp_path, policy):
+    """FinCache writes FREQ/IDLE as Redis does: redis-check-rdb accepts the file and redis-server
+    under the same policy shows the same OBJECT FREQ / OBJECT IDLETIME."""
+    data = tmp_path / "data"
+    data.mkdir()
+    srv = start_server("--dir", str(data), "--maxmemory-policy", policy, "--lfu-decay-time", "0")
+    c = srv.client()
+    c.set("plain", "v")
+    payload = c.dump("plain")
+    if policy == "allkeys-lfu":
+        c.execute_command("RESTORE", "hot", 0, payload, "FREQ", 200)
+        c.execute_command("RESTORE", "zero", 0, payload, "FREQ", 0)
+        expected = {k: c.object("freq", k) for k in ("hot", "zero", "plain")}
+        assert expected["hot"] == 200 and expected["zero"] == 0
+    else:
+        c.execute_command("RESTORE", "idle", 0, payload, "IDLETIME", 86400)
+        expected = {k: c.object("idletime", k) for k in ("idle", "plain")}
+    assert c.save() is True
+    rdb = data / "dump.rdb"
+    raw = rdb.read_bytes()
+    # FREQ 200 / IDLE 86400 (a 32-bit length; a second may pass), then the STRING key.
+    marker = rb"\xf9\xc8\x00\x03hot" if policy == "allkeys-lfu" else rb"\xf8\x80\x00\x01\x51[\x80-\x83]\x00\x04idle"
+    assert re.search(marker, raw)
+    check = subprocess.run(["redis-check-rdb", str(rdb)], capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0 and "RDB looks OK" in check.stdout, check.stdout + check.stderr
+    rs = start_redis(data, "--maxmemory-policy", policy, "--lfu-decay-time", "0")
+    try:
+        rc = redis.Redis(port=rs.port)
+        if policy == "allkeys-lfu":
+            assert {k: rc.object("freq", k) for k in expected} == expected
+        else:
+            got = {k: rc.object("idletime", k) for k in expected}
+            assert near(got["idle"], 86400) and near(got["plain"], 0), got
+    finally:
+        rs.cleanup()
 
 
 # --------------------------------------------------------------------------------------------

@@ -52,7 +52,8 @@ std::string_view ParseRestoreOptions(CmdArgList args, RestoreOptions* o) {
 // RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]
 //   -> simple string OK. ttl is in ms (0: none; with ABSTTL a unix time in ms); a TTL already
 //   in the past answers OK without creating the key (an existing one is still replaced away).
-//   FREQ is accepted and checked as Redis does; FinCache keeps no LFU counter to set.
+//   IDLETIME sets the LRU clock (under a non-LFU policy), FREQ the LFU counter (under an LFU
+//   policy), as Redis.
 void CmdRestore(CmdArgList args, CommandContext& ctx) {
   RestoreOptions opts;
   if (auto err = ParseRestoreOptions(args, &opts); !err.empty()) return ctx.SendError(err);
@@ -98,12 +99,7 @@ void CmdRestore(CmdArgList args, CommandContext& ctx) {
   e->value = std::move(value);
   if (ttl != 0) db.SetExpire(e, when);
   // Redis's objectSetLRUOrLFU: FREQ counts under an LFU policy, IDLETIME under the others.
-  if (ctx.engine.evictor().lfu()) {
-    if (opts.freq >= 0)
-      e->lru = lfu::Pack(lfu::Minutes(ctx.now_ms), static_cast<uint32_t>(opts.freq));
-  } else if (opts.idletime >= 0) {
-    e->lru = lru::FromIdleSeconds(opts.idletime, ctx.now_ms);
-  }
+  ctx.engine.SetAccessHint(e, opts.freq, opts.idletime, ctx.now_ms);
   db.AfterWrite(e);
   ctx.Notify(notify::kGeneric, "restore", key);
   ctx.rb.SendOk();

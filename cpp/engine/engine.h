@@ -10,6 +10,7 @@
 // and touch any shard without shard locks. Engine methods documented "exclusive" require that.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -175,6 +176,18 @@ class Engine {
                           evictor_.lfu_decay_time());
     } else {
       e->lru = LruClock();
+    }
+  }
+  // Redis's objectSetLRUOrLFU (RESTORE IDLETIME/FREQ, the RDB IDLE/FREQ opcodes): under an LFU
+  // policy a frequency (0..255; -1 none) sets the counter, under any other policy an idle time
+  // in seconds (-1 none) sets the LRU clock; the other hint is ignored. An idle time beyond what
+  // the clock holds (~497 days) is taken as that.
+  void SetAccessHint(Entry* e, int64_t freq, int64_t idle_s, int64_t now) const {
+    if (evictor_.lfu()) {
+      if (freq >= 0) e->lru = lfu::Pack(lfu::Minutes(now), static_cast<uint32_t>(freq & 0xFF));
+    } else if (idle_s >= 0) {
+      constexpr int64_t kMaxIdleS = int64_t{UINT32_MAX} * lru::kResolutionMs / 1000;
+      e->lru = lru::FromIdleSeconds(std::min(idle_s, kMaxIdleS), now);
     }
   }
   // The access data of a new key: the LRU clock, or an LFU counter at lfu::kInitVal.

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -46,6 +47,11 @@ bool WriteBody(Engine& engine, RdbWriter& w, int64_t now_ms, const SaveOptions& 
     w.Byte(rdbop::kFunction2);
     w.String(code);
   }
+  // Redis's rdbSaveKeyValuePair: the access data goes with each key when the policy uses it.
+  const EvictionPolicy policy = engine.evictor().policy();
+  const bool save_lru = IsLruPolicy(policy);
+  const bool save_lfu = IsLfuPolicy(policy);
+  const int64_t decay_time = engine.evictor().lfu_decay_time();
   for (int db = 0; db < engine.db_count(); ++db) {
     if (engine.DbSize(db) == 0) continue;
     w.Byte(rdbop::kSelectDb);
@@ -61,6 +67,13 @@ bool WriteBody(Engine& engine, RdbWriter& w, int64_t now_ms, const SaveOptions& 
         if (e.expire_ms != 0) {
           w.Byte(rdbop::kExpireTimeMs);
           w.U64LE(static_cast<uint64_t>(e.expire_ms));
+        }
+        if (save_lru) {  // seconds are enough (as Redis)
+          w.Byte(rdbop::kIdle);
+          w.Len(lru::IdleMs(e.lru, now_ms) / 1000);
+        } else if (save_lfu) {  // the counter as OBJECT FREQ shows it (decayed)
+          w.Byte(rdbop::kFreq);
+          w.Byte(static_cast<uint8_t>(lfu::DecrAndReturn(e.lru, lfu::Minutes(now_ms), decay_time)));
         }
         w.Byte(ObjectTypeId(e.value));
         w.String(key);
@@ -214,7 +227,10 @@ bool LoadRdbStream(Engine& engine, RdbReader& r, const std::string& path, int64_
     return fail("can't handle RDB format version " + std::to_string(version));
 
   int db_index = 0;
+  // What the opcodes before a key said about it (-1: nothing), reset after each key.
   int64_t expire_ms = -1;
+  int64_t lfu_freq = -1;
+  int64_t lru_idle = -1;
   std::string key;
   while (true) {
     uint8_t type;
@@ -235,12 +251,14 @@ bool LoadRdbStream(Engine& engine, RdbReader& r, const std::string& path, int64_
       case rdbop::kFreq: {
         uint8_t freq;
         if (!r.Byte(&freq)) return fail("short read");
-        continue;  // FinCache keeps no LFU counter
+        lfu_freq = freq;
+        continue;
       }
       case rdbop::kIdle: {
         uint64_t idle;
         if (!r.Len(&idle)) return fail("short read");
-        continue;  // applied below would need the key first; idle times restart at load
+        lru_idle = static_cast<int64_t>(std::min<uint64_t>(idle, INT64_MAX));
+        continue;
       }
       case rdbop::kEof: {
         const uint64_t computed = r.Crc();
@@ -295,7 +313,8 @@ bool LoadRdbStream(Engine& engine, RdbReader& r, const std::string& path, int64_
     Value value;
     if (!LoadObject(r, type, &value)) return fail("bad value of key '" + key + "'");
     const int64_t when = expire_ms;
-    expire_ms = -1;
+    const int64_t freq = lfu_freq, idle = lru_idle;
+    expire_ms = lfu_freq = lru_idle = -1;
     if (when != -1 && when <= now_ms) {
       ++stats->keys_expired;
       continue;
@@ -306,6 +325,8 @@ bool LoadRdbStream(Engine& engine, RdbReader& r, const std::string& path, int64_
     if (!inserted) db.SetExpire(e, 0);  // merged over an existing key: its TTL goes with it
     e->value = std::move(value);
     if (when != -1) db.SetExpire(e, when);
+    // Redis's objectSetLRUOrLFU, as the policy in force interprets the hints.
+    engine.SetAccessHint(e, freq, idle, now_ms);
     db.AfterWrite(e);
     ++stats->keys_loaded;
     if (int64_t delay = RdbSettings::key_load_delay_us.load(std::memory_order_relaxed); delay > 0)

@@ -4,7 +4,10 @@
 //   "REDIS0010"  AUX redis-ver, redis-bits, ctime, used-mem, aof-base
 //   per function library: FUNCTION2 code (Redis 7's functions persist with the data)
 //   per non-empty database: SELECTDB n, RESIZEDB keys expires, then per key
-//   [EXPIRETIME_MS t] type key value
+//   [EXPIRETIME_MS t] [IDLE s | FREQ n] type key value
+// IDLE (idle seconds) is written under an LRU maxmemory-policy, FREQ (the decayed LFU counter)
+// under an LFU one, as Redis; on load they set the key's access data as the policy in force
+// reads them (an LFU policy takes FREQ, any other IDLE), as Redis's objectSetLRUOrLFU.
 //   EOF, CRC-64 of everything before (u64 LE)
 //
 // Saving writes "temp-<pid>.rdb" next to the target, fsyncs it and renames it over the target,
