@@ -1,13 +1,15 @@
 // Functions (FUNCTION LOAD/LIST/DELETE/FLUSH/DUMP/RESTORE/STATS, FCALL) through the dispatcher,
 // busy scripts (busy-reply-threshold, BUSY replies to a second client, SCRIPT/FUNCTION KILL),
-// the ExecGate's busy yield, and the RDB payload pieces (CRC64, lengths, LZF strings).
+// the ExecGate's busy yield, and the RDB pieces FUNCTION DUMP/RESTORE use (CRC64, lengths, LZF
+// strings, the payload's records and footer).
 #include <atomic>
 #include <chrono>
 #include <thread>
 
 #include "command_test_base.h"
 #include "engine/exec_gate.h"
-#include "persist/rdb_payload.h"
+#include "persist/crc64.h"
+#include "persist/rdb.h"
 
 namespace fincache {
 namespace {
@@ -39,7 +41,13 @@ class FunctionTest : public CommandTest {
   }
 };
 
-// ---- RDB payload pieces ----------------------------------------------------------------------
+// ---- the RDB pieces FUNCTION DUMP/RESTORE use (persist/rdb.h) --------------------------------
+
+std::string EncodeString(std::string_view s) {
+  persist::RdbWriter w;
+  w.String(s);
+  return std::move(w.buffer());
+}
 
 TEST(RdbPayloadTest, Crc64CheckValue) {
   EXPECT_EQ(persist::Crc64(0, "123456789", 9), 0xe9c6d914c4b8d9caULL);
@@ -51,61 +59,69 @@ TEST(RdbPayloadTest, LengthsAndStringsRoundTrip) {
     for (char fill : {'a', 'z'}) {
       std::string s(len, fill);
       if (len > 3) s[len / 2] = 'Q';
-      std::string out;
-      persist::AppendString(&out, s);
+      std::string out = EncodeString(s);
       if (len > 40) EXPECT_LT(out.size(), len) << "repetitive strings are LZF-compressed";
-      size_t pos = 0;
+      persist::RdbReader r(out);
       std::string back;
-      ASSERT_TRUE(persist::ReadString(out, &pos, &back)) << len;
+      ASSERT_TRUE(r.String(&back)) << len;
       EXPECT_EQ(back, s);
-      EXPECT_EQ(pos, out.size());
+      EXPECT_EQ(r.remaining(), 0u);
     }
   }
   for (std::string_view n : {"0", "-1", "127", "-128", "300", "-32768", "70000", "2147483647"}) {
-    std::string out;
-    persist::AppendString(&out, n);
+    std::string out = EncodeString(n);
     EXPECT_EQ(static_cast<uint8_t>(out[0]) >> 6, 3) << n << " is integer-encoded";
-    size_t pos = 0;
+    persist::RdbReader r(out);
     std::string back;
-    ASSERT_TRUE(persist::ReadString(out, &pos, &back));
+    ASSERT_TRUE(r.String(&back));
     EXPECT_EQ(back, n);
   }
-  std::string out;
-  persist::AppendString(&out, "007");  // not canonical: raw
-  EXPECT_EQ(out, std::string("\x03"
-                             "007"));
+  EXPECT_EQ(EncodeString("007"), std::string("\x03"
+                                             "007"));  // not canonical: raw
 }
 
 TEST(RdbPayloadTest, MalformedStringsAreRejected) {
-  std::string s(200, 'x');
-  std::string out;
-  persist::AppendString(&out, s);
+  std::string out = EncodeString(std::string(200, 'x'));
   for (size_t cut = 0; cut < out.size(); ++cut) {
-    size_t pos = 0;
+    persist::RdbReader r(std::string_view(out).substr(0, cut));
     std::string back;
-    EXPECT_FALSE(persist::ReadString(std::string_view(out).substr(0, cut), &pos, &back)) << cut;
+    EXPECT_FALSE(r.String(&back)) << cut;
   }
   // An LZF header declaring a huge uncompressed size is refused before allocating.
-  std::string bomb = "\xc3\x01\x84\x7f\xff\xff\xff\x00";
-  size_t pos = 0;
+  persist::RdbReader r("\xc3\x01\x84\x7f\xff\xff\xff\x00");
   std::string back;
-  EXPECT_FALSE(persist::ReadString(bomb, &pos, &back));
+  EXPECT_FALSE(r.String(&back));
 }
 
-TEST(RdbPayloadTest, DumpFooterVerifies) {
-  std::string p = "\xf5\x05hello";
-  persist::AppendDumpFooter(&p);
-  std::string_view body;
-  ASSERT_TRUE(persist::VerifyDumpPayload(p, &body));
-  EXPECT_EQ(body, "\xf5\x05hello");
+TEST(RdbPayloadTest, FunctionsPayloadFooterAndRecords) {
+  using E = persist::FunctionsPayloadError;
+  std::string p = persist::CreateFunctionsPayload({"hello", std::string(100, 'c')});
+  std::vector<std::string> codes;
+  ASSERT_EQ(persist::ParseFunctionsPayload(p, &codes), E::kOk);
+  EXPECT_THAT(codes, ElementsAre("hello", std::string(100, 'c')));
+  EXPECT_EQ(p.substr(0, 7), "\xf5\x05hello");
+  EXPECT_EQ(p.substr(p.size() - 10, 2), std::string("\x0a\x00", 2));  // RDB version 10
   std::string bad = p;
   bad[2] = 'H';
-  EXPECT_FALSE(persist::VerifyDumpPayload(bad, &body));
-  std::string newer = "x";
-  newer += '\x0b';  // RDB version 11
-  newer += '\x00';
-  EXPECT_FALSE(persist::VerifyDumpPayload(newer + std::string(8, '\0'), &body));
-  EXPECT_FALSE(persist::VerifyDumpPayload("short", &body));
+  EXPECT_EQ(persist::ParseFunctionsPayload(bad, &codes), E::kVersionOrChecksum);
+  EXPECT_EQ(persist::ParseFunctionsPayload("short", &codes), E::kVersionOrChecksum);
+  // A newer RDB version is refused even with a right checksum.
+  auto with_footer = [](std::string body, int version) {
+    body.push_back(static_cast<char>(version));
+    body.push_back(0);
+    const uint64_t crc = persist::Crc64(0, body);
+    for (int i = 0; i < 8; ++i) body.push_back(static_cast<char>((crc >> (8 * i)) & 0xff));
+    return body;
+  };
+  EXPECT_EQ(persist::ParseFunctionsPayload(with_footer("\xf5\x01x", 11), &codes),
+            E::kVersionOrChecksum);
+  EXPECT_EQ(persist::ParseFunctionsPayload(with_footer("\xf6\x01x", 10), &codes), E::kPreGa);
+  EXPECT_EQ(persist::ParseFunctionsPayload(with_footer(std::string("\x00\x01x", 3), 10), &codes),
+            E::kNotAFunction);
+  EXPECT_EQ(persist::ParseFunctionsPayload(with_footer("\xf5\xc4", 10), &codes), E::kBadLibrary);
+  codes.clear();
+  EXPECT_EQ(persist::ParseFunctionsPayload(with_footer("", 10), &codes), E::kOk);
+  EXPECT_TRUE(codes.empty());
 }
 
 // ---- FUNCTION / FCALL ------------------------------------------------------------------------
@@ -170,6 +186,29 @@ TEST_F(FunctionTest, DumpMatchesRedisBytes) {
   EXPECT_THAT(Run({"function", "restore", dump.str, "replace"}), SimpleArg("OK"));
   EXPECT_THAT(Run({"function", "restore", dump.str.substr(1)}),
               ErrArg("ERR DUMP payload version or checksum are wrong"));
+}
+
+// FUNCTION DUMP writes the code as an RDB string: LZF-compressed under rdbcompression yes (the
+// default), raw under no, as Redis's rdbSaveRawString. Both restore.
+TEST_F(FunctionTest, DumpFollowsRdbcompression) {
+  std::string code = "#!lua name=big\n";
+  for (int i = 0; i < 40; ++i)
+    code += "redis.register_function('f" + std::to_string(i) + "', function() return " +
+            std::to_string(i) + " end)\n";
+  ASSERT_THAT(Run({"function", "load", code}), BulkArg("big"));
+  std::string packed = Run({"function", "dump"}).str;
+  ASSERT_GE(packed.size(), 2u);
+  EXPECT_EQ(packed.substr(0, 2), "\xf5\xc3");  // FUNCTION2, LZF string
+  EXPECT_LT(packed.size(), code.size());
+  ASSERT_THAT(Run({"config", "set", "rdbcompression", "no"}), SimpleArg("OK"));
+  std::string raw = Run({"function", "dump"}).str;
+  EXPECT_NE(raw.find(code), std::string::npos);
+  EXPECT_EQ(raw.size(), 1 + 2 + code.size() + 10);  // opcode, 14-bit length, code, footer
+  ASSERT_THAT(Run({"config", "set", "rdbcompression", "yes"}), SimpleArg("OK"));
+  for (const std::string& p : {packed, raw}) {
+    EXPECT_THAT(Run({"function", "restore", p, "flush"}), SimpleArg("OK"));
+    EXPECT_THAT(Run({"fcall", "f39", "0"}), IntArg(39));
+  }
 }
 
 TEST_F(FunctionTest, RestoreIsAllOrNothing) {

@@ -2,8 +2,9 @@
 
 * DUMP payloads are compared byte for byte wherever Redis's output is deterministic: strings,
   lists built by RPUSH (quicklist nodes of listpacks), listpack hashes, intsets, listpack and
-  skiplist sorted sets (ZSET_2 lists members from the highest score down), HLL strings, with
-  `rdbcompression yes` and `no`: both compress RDB strings with the same liblzf.
+  skiplist sorted sets (ZSET_2 lists members from the highest score down), HLL strings, and
+  FUNCTION DUMP, with `rdbcompression yes` and `no`: both compress RDB strings with the same
+  liblzf.
 * Cross tests: a payload DUMPed by one server (compression on: each decodes the other's LZF)
   is RESTOREd into both and the contents compared; hashtable-encoded values, whose order is
   Redis's dict order, are compared unordered.
@@ -153,6 +154,10 @@ def rpush_steps(key, elems):
 BIG_ELEMS = [f"element-{i}" for i in range(2000)] + [str(i * 977) for i in range(500)]
 ZBIG = [x for i in range(300) for x in (str(i * 1.25 - 100), f"member:{i}")]
 
+BIG_LIBRARY = "#!lua name=big\n" + "".join(
+    f"redis.register_function('f{i}', function(keys, args) return {i} end)\n" for i in range(60))
+SMALL_LIBRARY = "#!lua name=small\nredis.register_function('s', function() return 1 end)"
+
 DUMP_CASES = {
     "strings": [["SET", "a", "123"], ["DUMP", "a"], ["SET", "a", "-128"], ["DUMP", "a"],
                 ["SET", "a", "-32769"], ["DUMP", "a"], ["SET", "a", "2147483647"], ["DUMP", "a"],
@@ -181,6 +186,11 @@ DUMP_CASES = {
                      ["HSET", "h", "f", "q" * 16378], ["DUMP", "h"], ["HSET", "h", "g", "q" * 16379],
                      ["DUMP", "h"]],
     "resp3": [HELLO3, ["SET", "a", "v"], ["DUMP", "a"], ["DUMP", "nokey"], HELLO2],
+    # FUNCTION DUMP: the code is an RDB string, LZF-compressed under rdbcompression yes. One
+    # library at a time: with several, Redis lists them in its dict's (seeded) order.
+    "functions": [["FUNCTION", "FLUSH"], ["FUNCTION", "DUMP"],
+                  ["FUNCTION", "LOAD", SMALL_LIBRARY], ["FUNCTION", "DUMP"], ["FUNCTION", "FLUSH"],
+                  ["FUNCTION", "LOAD", BIG_LIBRARY], ["FUNCTION", "DUMP"], ["FUNCTION", "FLUSH"]],
 }
 
 

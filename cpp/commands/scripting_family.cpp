@@ -36,7 +36,7 @@
 #include "common/errors.h"
 #include "common/log_hook.h"
 #include "common/strings.h"
-#include "persist/rdb_payload.h"
+#include "persist/rdb.h"
 #include "script/script_engine.h"
 
 namespace fincache {
@@ -461,15 +461,9 @@ void CmdFunctionList(CmdArgList args, CommandContext& ctx) {
 }
 
 // FUNCTION DUMP -> bulk: Redis's payload (FUNCTION2 opcode + code per library, RDB version,
-// CRC64)
+// CRC64); the code is LZF-compressed under rdbcompression yes, as Redis
 void CmdFunctionDump(CmdArgList args, CommandContext& ctx) {
-  std::string payload;
-  for (const std::string& code : ctx.server.scripts().FunctionCodes()) {
-    payload.push_back(static_cast<char>(persist::kOpFunction2));
-    persist::AppendString(&payload, code);
-  }
-  persist::AppendDumpFooter(&payload);
-  ctx.rb.SendBulk(payload);
+  ctx.rb.SendBulk(persist::CreateFunctionsPayload(ctx.server.scripts().FunctionCodes()));
 }
 
 // FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE] -> OK
@@ -488,20 +482,19 @@ void CmdFunctionRestore(CmdArgList args, CommandContext& ctx) {
       return ctx.SendError(
           "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
   }
-  std::string_view body;
-  if (!persist::VerifyDumpPayload(args[2], &body))
-    return ctx.SendError("ERR DUMP payload version or checksum are wrong");
   std::vector<std::string> codes;
-  size_t pos = 0;
-  while (pos < body.size()) {
-    uint8_t type = static_cast<uint8_t>(body[pos++]);
-    if (type == persist::kOpFunctionPreGa)
+  using PayloadError = persist::FunctionsPayloadError;
+  switch (persist::ParseFunctionsPayload(args[2], &codes)) {
+    case PayloadError::kOk:
+      break;
+    case PayloadError::kVersionOrChecksum:
+      return ctx.SendError("ERR DUMP payload version or checksum are wrong");
+    case PayloadError::kPreGa:
       return ctx.SendError("ERR Pre-GA function format not supported");
-    if (type != persist::kOpFunction2) return ctx.SendError("ERR given type is not a function");
-    std::string code;
-    if (!persist::ReadString(body, &pos, &code))
+    case PayloadError::kNotAFunction:
+      return ctx.SendError("ERR given type is not a function");
+    case PayloadError::kBadLibrary:
       return ctx.SendError("ERR Failed loading library payload");
-    codes.push_back(std::move(code));
   }
   std::string err;
   if (!ctx.server.scripts().FunctionRestore(codes, policy, &err)) return ctx.SendError(err);

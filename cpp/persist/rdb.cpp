@@ -598,29 +598,69 @@ bool LoadObject(RdbReader& r, uint8_t type, Value* out) {
 // ---- DUMP payloads
 // ------------------------------------------------------------------------------------
 
-std::string CreateDumpPayload(const Value& v) {
-  RdbWriter w;
-  SaveObject(w, v);
+namespace {
+
+void AppendFooter(RdbWriter& w) {
   w.Byte(kRdbVersion & 0xff);
   w.Byte((kRdbVersion >> 8) & 0xff);
   w.U64LE(w.Crc());
+}
+
+// Redis's verifyDumpPayload: at least the footer, a version this reader knows, the CRC-64.
+bool VerifyFooter(std::string_view payload) {
+  if (payload.size() < 10) return false;
+  const auto* footer = reinterpret_cast<const unsigned char*>(payload.data() + payload.size() - 10);
+  const int version = footer[0] | (footer[1] << 8);
+  if (version > kRdbVersion) return false;
+  uint64_t crc = 0;
+  for (int i = 7; i >= 0; --i) crc = (crc << 8) | footer[2 + i];
+  return Crc64(0, payload.data(), payload.size() - 8) == crc;
+}
+
+}  // namespace
+
+std::string CreateDumpPayload(const Value& v) {
+  RdbWriter w;
+  SaveObject(w, v);
+  AppendFooter(w);
   return std::move(w.buffer());
 }
 
 DumpError ParseDumpPayload(std::string_view payload, Value* out) {
-  if (payload.size() < 10) return DumpError::kVersionOrChecksum;
-  const auto* footer = reinterpret_cast<const unsigned char*>(payload.data() + payload.size() - 10);
-  const int version = footer[0] | (footer[1] << 8);
-  if (version > kRdbVersion) return DumpError::kVersionOrChecksum;
-  uint64_t crc = 0;
-  for (int i = 7; i >= 0; --i) crc = (crc << 8) | footer[2 + i];
-  if (Crc64(0, payload.data(), payload.size() - 8) != crc) return DumpError::kVersionOrChecksum;
+  if (!VerifyFooter(payload)) return DumpError::kVersionOrChecksum;
   // The body is read from the whole payload, footer included, as Redis's RESTORE does: a body
   // that runs into the footer bytes is not an error there either.
   RdbReader r(payload);
   uint8_t type;
   if (!r.Byte(&type) || !LoadObject(r, type, out)) return DumpError::kBadFormat;
   return DumpError::kOk;
+}
+
+std::string CreateFunctionsPayload(const std::vector<std::string>& codes) {
+  RdbWriter w;
+  for (const std::string& code : codes) {
+    w.Byte(rdbop::kFunction2);
+    w.String(code);
+  }
+  AppendFooter(w);
+  return std::move(w.buffer());
+}
+
+FunctionsPayloadError ParseFunctionsPayload(std::string_view payload,
+                                            std::vector<std::string>* codes) {
+  if (!VerifyFooter(payload)) return FunctionsPayloadError::kVersionOrChecksum;
+  // As Redis's FUNCTION RESTORE: records until the last 10 bytes (the footer) are left.
+  RdbReader r(payload);
+  while (r.remaining() > 10) {
+    uint8_t type;
+    r.Byte(&type);
+    if (type == rdbop::kFunction) return FunctionsPayloadError::kPreGa;
+    if (type != rdbop::kFunction2) return FunctionsPayloadError::kNotAFunction;
+    std::string code;
+    if (!r.String(&code)) return FunctionsPayloadError::kBadLibrary;
+    codes->push_back(std::move(code));
+  }
+  return FunctionsPayloadError::kOk;
 }
 
 }  // namespace fincache::persist

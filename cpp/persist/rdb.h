@@ -12,7 +12,8 @@
 // ZSET_ZIPLIST, HASH_ZIPMAP, HASH_ZIPLIST. Strings may be int-encoded or LZF-compressed. With
 // `rdbcompression yes` (the default, as Redis) strings over 20 bytes are LZF-compressed when that
 // saves more than 4 bytes, with the liblzf redis-server links, so the bytes are Redis's.
-// Streams and modules are not FinCache types: their ids are refused.
+// Streams and modules are not FinCache types: their ids are refused. FUNCTION DUMP/RESTORE
+// payloads use the same writer, reader and version (one codec).
 //
 // Every reader checks bounds before it reads and never allocates more than the input could
 // hold, so a forged or truncated payload is an error, never a crash or a huge allocation.
@@ -24,6 +25,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "types/value.h"
 
@@ -172,5 +174,19 @@ std::string CreateDumpPayload(const Value& v);
 enum class DumpError { kOk, kVersionOrChecksum, kBadFormat };
 // Checks the footer (version <= kRdbVersion, checksum) then decodes the value.
 DumpError ParseDumpPayload(std::string_view payload, Value* out);
+
+// ---- FUNCTION DUMP / RESTORE payloads: per library FUNCTION2 + its code (an RDB string, so
+// LZF-compressed under rdbcompression yes, as Redis), then the same footer ------------------
+std::string CreateFunctionsPayload(const std::vector<std::string>& codes);
+enum class FunctionsPayloadError {
+  kOk,
+  kVersionOrChecksum,
+  kPreGa,         // the 7.0 release candidates' FUNCTION opcode
+  kNotAFunction,  // another record type
+  kBadLibrary,    // a library's code is not a well-formed string
+};
+// Appends the libraries' code to *codes (what was read before an error included).
+FunctionsPayloadError ParseFunctionsPayload(std::string_view payload,
+                                            std::vector<std::string>* codes);
 
 }  // namespace fincache::persist
