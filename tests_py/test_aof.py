@@ -425,6 +425,54 @@ def test_config_set_appendonly_at_runtime(start_server, tmp_path):
     assert srv.client().get("after") == b"1"
 
 
+def test_config_set_appendonly_no_then_yes_before_the_cron(start_server, tmp_path):
+    """CONFIG SET appendonly no then yes in one batch, faster than the cron applies them: the AOF
+    must end on and recording (it restarts from a new base), not on while writes go nowhere."""
+    data = tmp_path / "data"
+    data.mkdir()
+    srv = start_server("--dir", str(data), "--appendonly", "yes", "--appendfsync", "always",
+                       "--save", "")
+    c = srv.client()
+    c.set("before", "1")
+    p = c.pipeline(transaction=False)
+    p.config_set("appendonly", "no").set("between", "1").config_set("appendonly", "yes")
+    assert p.execute() == [True, True, True]
+    info = wait_rewrite(c)
+    assert info["aof_enabled"] == 1
+    for i in range(100):
+        c.set(f"after{i}", i)
+    expected = contents(srv.port)
+    srv.kill()  # SIGKILL: only what the AOF holds survives
+    check_aof(data)
+    srv = start_server("--dir", str(data), "--appendonly", "yes", "--save", "")
+    assert contents(srv.port) == expected
+
+
+def test_bgrewriteaof_while_off_then_appendonly_yes(start_server, tmp_path):
+    """A BGREWRITEAOF of an AOF that is off, then CONFIG SET appendonly yes while its child runs:
+    the AOF is on only once a rewrite started for it finished (two rewrites), and records."""
+    data = tmp_path / "data"
+    data.mkdir()
+    srv = start_server("--dir", str(data), "--appendfsync", "always", "--save", "")
+    c = srv.client()
+    c.set("big", "x" * 10_000_000)
+    p = c.pipeline(transaction=False)
+    p.bgrewriteaof().config_set("appendonly", "yes").set("during", "1")
+    p.execute()
+    info = wait_rewrite(c)
+    deadline = time.monotonic() + 20
+    while info["aof_rewrites"] < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        info = wait_rewrite(c)
+    assert info["aof_enabled"] == 1 and info["aof_rewrites"] == 2
+    c.set("after", "1")
+    expected = contents(srv.port)
+    srv.kill()
+    check_aof(data)
+    srv = start_server("--dir", str(data), "--appendonly", "yes", "--save", "")
+    assert contents(srv.port) == expected
+
+
 def test_auto_rewrite(start_server, tmp_path):
     data = tmp_path / "data"
     data.mkdir()

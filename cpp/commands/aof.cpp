@@ -572,6 +572,7 @@ AppendOnly::RewriteResult AppendOnly::StartRewriteLocked() {
   } else {
     rewrite_first_incr_seq_ = manifest_.curr_incr_seq + 1;  // every incr file is superseded
   }
+  child_enables_ = code == kWaitRewrite;
   child_rdb_ = state_.config().Get("aof-use-rdb-preamble").value_or("yes") == "yes";
   child_temp_ = dir + "/temp-rewriteaof-bg-" + std::to_string(::getpid()) + ".aof";
   const std::string temp = child_temp_;
@@ -659,7 +660,9 @@ void AppendOnly::ReapChild(bool block) {
     err = "the child process failed";
   }
   if (ok) {
-    if (state_code_.load() == kWaitRewrite) {
+    // Only the rewrite started to turn the AOF on does: another one (a BGREWRITEAOF of an AOF
+    // that was off when it forked) has no incr file behind it.
+    if (state_code_.load() == kWaitRewrite && child_enables_) {
       state_code_ = kOn;
       Notice("Background AOF rewrite finished successfully; the AOF is on");
     }
@@ -685,35 +688,8 @@ void AppendOnly::ReapChild(bool block) {
 // CONFIG SET appendonly and the cron
 // ============================================================================================
 
-void AppendOnly::ApplyEnable(bool on) {
+void AppendOnly::StopLocked() {
   Engine& engine = state_.engine();
-  ExecGate::Exclusive excl(engine.gate());
-  std::lock_guard<std::mutex> io(io_mu_);
-  if (on) {
-    if (state_code_.load() != kOff) return;
-    // The files a previous run left: the rewrite supersedes them.
-    std::string err;
-    if (!ReadManifest(&manifest_, &err)) {
-      Warning("Can't turn the AOF on: " + err);
-      return;
-    }
-    state_code_ = kWaitRewrite;
-    engine.set_effect_sink(this);
-    if (child_pid_.load() > 0 || state_.persistence().bgsave_in_progress()) {
-      rewrite_scheduled_ = true;  // as Redis: the rewrite waits for the running child
-      return;
-    }
-    if (StartRewriteLocked() != RewriteResult::kStarted) {
-      Warning(
-          "Redis needs to enable the AOF but can't trigger a background AOF rewrite operation.");
-      engine.set_effect_sink(nullptr);
-      state_code_ = kOff;
-      std::lock_guard<std::mutex> lk(buf_mu_);
-      buf_.clear();
-    }
-    return;
-  }
-  if (state_code_.load() == kOff) return;
   if (const pid_t pid = child_pid_.load(); pid > 0) {
     ::kill(pid, SIGUSR1);
     int status;
@@ -731,15 +707,50 @@ void AppendOnly::ApplyEnable(bool on) {
   fd_ = -1;
 }
 
+void AppendOnly::ApplyEnable(bool on) {
+  Engine& engine = state_.engine();
+  ExecGate::Exclusive excl(engine.gate());
+  std::lock_guard<std::mutex> io(io_mu_);
+  if (!on) {
+    if (state_code_.load() != kOff) StopLocked();
+    return;
+  }
+  if (state_code_.load() != kOff) {
+    if (engine.effect_sink() == this) return;  // on (or turning on) and recording: nothing missed
+    // "no" then "yes" before the cron ran: writes in between were not recorded, so the AOF
+    // restarts from a new base, as if the two had been applied one after the other.
+    StopLocked();
+  }
+  // The files a previous run left: the rewrite supersedes them.
+  std::string err;
+  if (!ReadManifest(&manifest_, &err)) {
+    Warning("Can't turn the AOF on: " + err);
+    return;
+  }
+  state_code_ = kWaitRewrite;
+  engine.set_effect_sink(this);
+  if (child_pid_.load() > 0 || state_.persistence().bgsave_in_progress()) {
+    rewrite_scheduled_ = true;  // as Redis: the rewrite waits for the running child
+    return;
+  }
+  if (StartRewriteLocked() != RewriteResult::kStarted) {
+    Warning("Redis needs to enable the AOF but can't trigger a background AOF rewrite operation.");
+    engine.set_effect_sink(nullptr);
+    state_code_ = kOff;
+    std::lock_guard<std::mutex> lk(buf_mu_);
+    buf_.clear();
+  }
+}
+
 void AppendOnly::StartCron() {
   state_.config().AddListener("appendonly", [this](const std::string& v) {
     const bool on = v == "yes";
-    if (on == (state_code_.load() != kOff) && enable_request_.load() < 0) return;
-    enable_request_ = on ? 1 : 0;
-    if (on) rewrite_scheduled_ = true;  // shown by INFO until the cron starts it
+    // The value first, then the flag: the cron that sees the flag reads this value or a later one.
+    desired_on_ = on;
     // Turning it off stops recording now (the cron closes the file); turning it on waits for
     // the cron's fork: what is written until then is in the snapshot the new base is made of.
     if (!on && state_.engine().effect_sink() == this) state_.engine().set_effect_sink(nullptr);
+    enable_pending_ = true;
     cron_cv_.notify_all();
   });
   state_.config().AddListener("aof-timestamp-enabled", [this](const std::string& v) {
@@ -762,10 +773,7 @@ void AppendOnly::CronLoop() {
 }
 
 void AppendOnly::Cron() {
-  if (int req = enable_request_.exchange(-1); req >= 0) {
-    if (req == 1) rewrite_scheduled_ = false;
-    ApplyEnable(req == 1);
-  }
+  if (enable_pending_.exchange(false)) ApplyEnable(desired_on_.load());
   bool start = false;
   {
     std::lock_guard<std::mutex> io(io_mu_);

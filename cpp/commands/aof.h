@@ -91,10 +91,13 @@ class AppendOnly final : public BatchSink {
   // ---- INFO persistence ----
   // appendonly as last set (a CONFIG SET the cron has not applied yet counts), as INFO shows it.
   bool enabled() const {
-    const int req = enable_request_.load();
-    return req >= 0 ? req == 1 : state_code_.load() != kOff;
+    return enable_pending_.load() ? desired_on_.load() : state_code_.load() != kOff;
   }
-  bool rewrite_scheduled() const { return rewrite_scheduled_.load(); }
+  // A rewrite waits to start (turning the AOF on counts until the cron starts its rewrite).
+  bool rewrite_scheduled() const {
+    return rewrite_scheduled_.load() ||
+           (enable_pending_.load() && desired_on_.load() && state_code_.load() == kOff);
+  }
   int64_t last_rewrite_time_sec() const { return last_rewrite_time_sec_.load(); }
   int64_t current_rewrite_time_sec() const;
   bool last_rewrite_ok() const { return last_rewrite_ok_.load(); }
@@ -135,7 +138,9 @@ class AppendOnly final : public BatchSink {
   std::string LoadOneFile(const std::string& name, bool last, bool* had_data);
 
   // CONFIG SET appendonly yes/no at runtime (from the cron thread, exclusive gate taken there).
+  // Idempotent: brings the AOF to `on` from whatever state it is in.
   void ApplyEnable(bool on);
+  void StopLocked();  // exclusive gate + io_mu_: the AOF off, a rewrite child killed
 
   ServerState& state_;
 
@@ -163,7 +168,11 @@ class AppendOnly final : public BatchSink {
   std::atomic<int64_t> child_start_ms_{0};
 
   std::atomic<int> state_code_{kOff};
-  std::atomic<int> enable_request_{-1};  // CONFIG SET appendonly: 1 on, 0 off, -1 nothing asked
+  // CONFIG SET appendonly: the value last set, and whether the cron has yet to apply it. The
+  // cron brings the state to the last value whatever happened in between (yes, no, yes).
+  std::atomic<bool> desired_on_{false};
+  std::atomic<bool> enable_pending_{false};
+  bool child_enables_ = false;  // the running rewrite is the one turning the AOF on
   std::atomic<bool> rewrite_scheduled_{false};
   std::atomic<bool> last_rewrite_ok_{true};
   std::atomic<int64_t> last_rewrite_time_sec_{-1};
