@@ -51,8 +51,6 @@ KNOWN_DIFFERENCES = [
     "is valid but not liblzf's bytes); `DEBUG RELOAD NOFLUSH` without MERGE over existing keys "
     "answers an error (Redis stops the server). A `DEBUG` refused by `enable-debug-command` is a "
     "failed call, not a rejected one (inside MULTI it is queued).",
-    "`OBJECT FREQ` always answers Redis's \"LFU maxmemory policy is not selected\" error: "
-    "`maxmemory-policy` does not exist yet.",
     "Redis shares one object for small integers (0..9999): `OBJECT REFCOUNT` of a COPY of such a "
     "value is 1 in Redis and 2147483647 here, and `OBJECT IDLETIME` of such values follows any key "
     "holding the same integer in Redis.",
