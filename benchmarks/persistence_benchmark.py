@@ -37,28 +37,22 @@ import time
 import redis
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from memory_benchmark import rss_bytes as rss  # noqa: E402
 from redis_benchmark import Server, find_fincache, machine  # noqa: E402
 
 VALUE_BYTES = 16
 
 
-def read_kb(path: str, field: str) -> int:
-    with open(path) as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) * 1024
-    raise RuntimeError(f"no {field} in {path}")
-
-
-def rss(pid: int) -> int:
-    return read_kb(f"/proc/{pid}/status", "VmRSS")
-
-
 def pss(pid: int) -> int:
+    """Proportional set size (bytes); 0 once the process is gone."""
     try:
-        return read_kb(f"/proc/{pid}/smaps_rollup", "Pss")
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
     except (FileNotFoundError, ProcessLookupError):
-        return 0
+        pass
+    return 0
 
 
 def children(pid: int) -> list[int]:
@@ -211,8 +205,10 @@ def main() -> int:
     common = ["--port", "{port}", "--dir", "{dir}", "--save", ""]
     servers = {
         "redis": ["redis-server", *common],
+        # No HTTP front door: its default port (8080) may be taken, and it is not measured.
         "fincache": [find_fincache(), *common, "--http-port", "0"],
     }
+    load_before = os.getloadavg()
     runs: dict[str, list[dict]] = {k: [] for k in servers}
     for r in range(args.rounds):
         for label, argv in servers.items():  # interleaved, so both see the same machine state
@@ -239,6 +235,8 @@ def main() -> int:
     print(f"# persistence_benchmark: {args.keys} keys x {VALUE_BYTES}-byte values, "
           f"{args.rounds} round(s), medians")
     print(f"# {machine()}")
+    print("# load average (1/5/15 min) before: {:.2f} {:.2f} {:.2f}, after: {:.2f} {:.2f} {:.2f}"
+          .format(*load_before, *os.getloadavg()))
     print()
     print("| measure | Redis | FinCache | FinCache / Redis |")
     print("|---|---|---|---|")
