@@ -10,6 +10,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <cctype>
 #include <set>
 
 #include "command_test_base.h"
@@ -337,6 +338,27 @@ TEST_F(HttpRoutesTest, ScanStatsFlush) {
   EXPECT_EQ(Call("GET", "/api/v1/keys/other").status, 200);
   EXPECT_EQ(Call("POST", "/api/v1/flush").status, 200);
   EXPECT_EQ(Call("GET", "/api/v1/keys/other").status, 404);
+}
+
+TEST_F(HttpRoutesTest, OpenApiDescribesEveryRoute) {
+  // Routes another layer adds without describing them get a minimal entry.
+  router_.Add("GET", "/extra.js", [](const Request&) { return Response(); }, {.open = true});
+  router_.Add("DELETE", "/things/{id}", [](const Request&) { return Response(); });
+  auto r = Call("GET", "/openapi.json");
+  ASSERT_EQ(r.status, 200);
+  json doc = Body(r);
+  EXPECT_EQ(doc["openapi"], "3.0.3");
+  for (auto& [pattern, method] : router_.Routes()) {
+    std::string m = method;
+    for (auto& c : m) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    EXPECT_TRUE(doc["paths"].contains(pattern) && doc["paths"][pattern].contains(m))
+        << method << " " << pattern;
+  }
+  EXPECT_EQ(doc["paths"]["/extra.js"]["get"]["security"], json::array());
+  EXPECT_TRUE(doc["paths"]["/things/{id}"]["delete"]["responses"].contains("401"));
+  EXPECT_EQ(doc["paths"]["/things/{id}"]["parameters"][0]["name"], "id");
+  EXPECT_EQ(doc["paths"]["/health"]["get"]["security"], json::array());
+  EXPECT_FALSE(doc["paths"]["/api/v1/command"]["post"].contains("security"));  // the default
 }
 
 // HttpServer over a real socket: binds port 0, answers, stops.

@@ -3,6 +3,11 @@
 // validates it and calls every operation it lists.
 #include "http/openapi.h"
 
+#include <algorithm>
+#include <cctype>
+
+#include "http/router.h"
+
 namespace fincache::http {
 
 namespace {
@@ -305,6 +310,38 @@ nlohmann::json OpenApiDocument(std::string_view version) {
             {"description", "The requirepass password, when set."}}}}}}},
       {"security", {{{"bearer", json::array()}}}},
   };
+}
+
+nlohmann::json OpenApiDocument(std::string_view version, const Router& router) {
+  json doc = OpenApiDocument(version);
+  json& paths = doc["paths"];
+  for (auto& [pattern, method] : router.Routes()) {
+    std::string m = method;
+    std::transform(m.begin(), m.end(), m.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (paths.contains(pattern) && paths[pattern].contains(m)) continue;
+    // A request for the pattern itself finds the route (a prefix pattern matches its own
+    // "{name}" text), which tells whether it is open.
+    Router::Match found = router.Find(method, pattern);
+    json op = {{"summary", method + " " + pattern},
+               {"responses", {{"200", {{"description", "OK"}}}}}};
+    if (found.status == 200 && found.options.open)
+      op["security"] = json::array();
+    else
+      op["responses"]["401"] = ErrorReply("Authorization: Bearer <requirepass> missing or wrong.");
+    json& item = paths[pattern];
+    item[m] = std::move(op);
+    if (size_t open = pattern.rfind('{');
+        open != std::string::npos && !item.contains("parameters")) {
+      std::string name = pattern.substr(open + 1, pattern.size() - open - 2);
+      item["parameters"] = {{{"name", name},
+                             {"in", "path"},
+                             {"required", true},
+                             {"description", "The rest of the path, percent-encoded."},
+                             {"schema", {{"type", "string"}}}}};
+    }
+  }
+  return doc;
 }
 
 }  // namespace fincache::http

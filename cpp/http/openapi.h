@@ -6,6 +6,13 @@
 
 namespace fincache::http {
 
+class Router;
+
+// The hand-written description of every built-in route and of those the metrics and WebSocket
+// layers add (/metrics, /, /ws).
 nlohmann::json OpenApiDocument(std::string_view version);
+// The same, plus a minimal entry for every route of `router` that it does not describe (a route
+// a layer added without describing it still shows, with its auth and a 200 answer).
+nlohmann::json OpenApiDocument(std::string_view version, const Router& router);
 
 }  // namespace fincache::http

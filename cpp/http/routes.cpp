@@ -2,6 +2,8 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <memory>
+#include <mutex>
 
 #include "commands/dispatcher.h"
 #include "commands/server_state.h"
@@ -400,12 +402,16 @@ void RegisterBuiltinRoutes(Router& router, ServerState& state, Dispatcher& dispa
     r.headers.emplace_back("Upgrade", "websocket");
     return r;
   });
-  router.Add("GET", "/openapi.json",
-             [body = OpenApiDocument(FINCACHE_VERSION).dump()](const Request&) {
-               Response r;
-               r.body = body;
-               return r;
-             });
+  // Built at the first request, when every layer has added its routes.
+  Router* rt = &router;
+  auto doc = std::make_shared<std::pair<std::once_flag, std::string>>();
+  router.Add("GET", "/openapi.json", [rt, doc](const Request&) {
+    std::call_once(doc->first,
+                   [&] { doc->second = OpenApiDocument(FINCACHE_VERSION, *rt).dump(); });
+    Response r;
+    r.body = doc->second;
+    return r;
+  });
 }
 
 }  // namespace fincache::http
