@@ -57,6 +57,7 @@ class MiniHttpServer {
     for (auto& t : threads_) t.join();
   }
   int port() const { return port_; }
+  void CloseSessions() { CloseWebSocketSessions(ioc_); }
 
  private:
   struct Pending {
@@ -489,6 +490,23 @@ TEST_F(WsTest, MaxClientsRefusesWith1013) {
   EXPECT_TRUE(b->closed()) << b->error().message();
   EXPECT_EQ(b->close_code(), kWsCloseMaxClients);
   EXPECT_EQ(state_.clients().size(), 1u);
+}
+
+TEST_F(WsTest, CloseWebSocketSessionsSaysGoingAway) {
+  auto c = Connect();
+  ASSERT_TRUE(c->Send(json{{"op", "subscribe"}, {"channels", {"c"}}}));
+  ASSERT_TRUE(c->Read());
+  server_->CloseSessions();
+  EXPECT_FALSE(c->Read());
+  EXPECT_TRUE(c->closed()) << c->error().message();
+  EXPECT_EQ(c->close_code(), kWsCloseGoingAway);
+  EXPECT_TRUE(Eventually([&] { return NumSub("c") == 0 && state_.clients().size() == 0; }));
+  // Sessions of another context are not touched.
+  auto d = Connect();
+  asio::io_context other;
+  CloseWebSocketSessions(other);
+  ASSERT_TRUE(d->Send(json{{"op", "ping"}}));
+  EXPECT_EQ(d->Read(), (json{{"type", "pong"}}));
 }
 
 TEST_F(WsTest, ServerStopWithSubscribersLeavesNoSubscriber) {

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "commands/aof.h"
@@ -65,6 +66,8 @@ constexpr size_t kMaxPendingOutput = 16 * 1024 * 1024;
 constexpr size_t kFrameOverhead = 32;
 // How long a close may wait for the frame in flight and the peer's answer.
 constexpr auto kCloseGrace = std::chrono::seconds(5);
+// The same when the HTTP server stops.
+constexpr auto kShutdownGrace = std::chrono::seconds(1);
 // Keep-alive: a ping after half of it without input, closed after all of it.
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
 
@@ -293,6 +296,21 @@ thread_local const void* t_running = nullptr;
 // WsSession
 // ============================================================================================
 
+class WsSession;
+
+// Live sessions by the execution context of their socket (CloseWebSocketSessions). Never
+// destroyed: sessions may end during static destruction.
+struct LiveSessions {
+  std::mutex mu;
+  std::unordered_map<const asio::execution_context*,
+                     std::unordered_map<const WsSession*, std::weak_ptr<WsSession>>>
+      by_ctx;
+};
+LiveSessions& Live() {
+  static auto* live = new LiveSessions;
+  return *live;
+}
+
 class WsSession final : public std::enable_shared_from_this<WsSession>,
                         public Subscriber,
                         public ClientControl {
@@ -308,6 +326,19 @@ class WsSession final : public std::enable_shared_from_this<WsSession>,
   ~WsSession() override { Teardown(); }
 
   const asio::any_io_executor& executor() const { return ex_; }
+
+  // Listed for CloseWebSocketSessions until Teardown.
+  void Track(const asio::execution_context* ctx) {
+    ctx_ = ctx;
+    std::lock_guard lk(Live().mu);
+    Live().by_ctx[ctx][this] = weak_from_this();
+  }
+
+  // On the strand: the HTTP server stops.
+  void GoAway() {
+    if (!accepted_) return Teardown();  // still in the handshake
+    StartClose(kWsCloseGoingAway, "server shutting down", true, kShutdownGrace);
+  }
 
   // On the strand: sets the stream up and answers the upgrade.
   void Start(bhttp::request<bhttp::string_body> req) {
@@ -389,7 +420,8 @@ class WsSession final : public std::enable_shared_from_this<WsSession>,
 
   void OnAccept(const beast::error_code& ec) {
     req_ = {};
-    if (ec) return Teardown();  // a failed handshake: Beast answered it, nothing registered
+    if (ec || closed_) return Teardown();  // a failed handshake: Beast answered it
+    accepted_ = true;
     if (state_.clients().size() >= static_cast<size_t>(state_.config().maxclients.load())) {
       state_.rejected_connections.fetch_add(1, std::memory_order_relaxed);
       StartClose(kWsCloseMaxClients, "max number of clients reached", true);
@@ -658,7 +690,8 @@ class WsSession final : public std::enable_shared_from_this<WsSession>,
 
   // Closes with a close frame after the frame being written; `drop` discards the frames not
   // yet started (an over-limit client), else they are written first (CLIENT KILL).
-  void StartClose(unsigned short code, std::string reason, bool drop) {
+  void StartClose(unsigned short code, std::string reason, bool drop,
+                  std::chrono::steady_clock::duration grace = kCloseGrace) {
     if (closed_ || closing_) return;
     closing_ = true;
     close_reason_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
@@ -676,7 +709,7 @@ class WsSession final : public std::enable_shared_from_this<WsSession>,
       outbox_bytes_ = 0;
     }
     // A peer that reads nothing never lets the close through: cut the socket after a grace.
-    close_timer_.expires_after(kCloseGrace);
+    close_timer_.expires_after(grace);
     close_timer_.async_wait([self = shared_from_this()](const beast::error_code& ec) {
       if (!ec) self->Teardown();
     });
@@ -694,6 +727,14 @@ class WsSession final : public std::enable_shared_from_this<WsSession>,
     if (closed_) return;
     closed_ = true;
     state_.engine().pubsub().UnsubscribeAll(this);
+    if (ctx_) {
+      std::lock_guard lk(Live().mu);
+      auto it = Live().by_ctx.find(ctx_);
+      if (it != Live().by_ctx.end()) {
+        it->second.erase(this);
+        if (it->second.empty()) Live().by_ctx.erase(it);
+      }
+    }
     {
       std::lock_guard lk(mu_);
       killed_ = true;
@@ -740,6 +781,8 @@ class WsSession final : public std::enable_shared_from_this<WsSession>,
   bool close_sent_ = false;  // async_close started
   bool closed_ = false;
   bool registered_ = false;
+  bool accepted_ = false;                         // the handshake succeeded
+  const asio::execution_context* ctx_ = nullptr;  // where Track listed it
   // Publisher threads, under mu_.
   std::mutex mu_;
   std::deque<std::string> outbox_;
@@ -765,8 +808,21 @@ void StartWebSocketSession(tcp::socket socket, bhttp::request<bhttp::string_body
   }
   if (ec) return;  // the socket closes with it
   auto session = std::make_shared<WsSession>(std::move(own), state, dispatcher);
+  session->Track(&asio::query(session->executor(), asio::execution::context));
   asio::post(session->executor(),
              [session, req = std::move(req)]() mutable { session->Start(std::move(req)); });
+}
+
+void CloseWebSocketSessions(asio::execution_context& ctx) {
+  std::vector<std::shared_ptr<WsSession>> live;
+  {
+    std::lock_guard lk(Live().mu);
+    auto it = Live().by_ctx.find(&ctx);
+    if (it == Live().by_ctx.end()) return;
+    for (auto& [p, weak] : it->second)
+      if (auto s = weak.lock()) live.push_back(std::move(s));
+  }
+  for (auto& s : live) asio::post(s->executor(), [s] { s->GoAway(); });
 }
 
 }  // namespace fincache::http

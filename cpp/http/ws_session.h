@@ -36,9 +36,11 @@ namespace fincache::http {
 // or less.
 inline constexpr size_t kWsDefaultMaxFrame = 1024 * 1024;
 // Close codes the server sends besides Beast's own (1002 protocol error, 1007 invalid UTF-8 in
-// a text frame, 1009 frame too big): 1000 on CLIENT KILL, 1008 when the client's pending
-// messages pass client-output-buffer-limit pubsub, 1013 at maxclients.
+// a text frame, 1009 frame too big): 1000 on CLIENT KILL, 1001 when the HTTP server stops,
+// 1008 when the client's pending messages pass client-output-buffer-limit pubsub, 1013 at
+// maxclients.
 inline constexpr unsigned short kWsCloseKilled = 1000;
+inline constexpr unsigned short kWsCloseGoingAway = 1001;
 inline constexpr unsigned short kWsCloseOutputLimit = 1008;
 inline constexpr unsigned short kWsCloseMaxClients = 1013;
 
@@ -48,5 +50,10 @@ inline constexpr unsigned short kWsCloseMaxClients = 1013;
 void StartWebSocketSession(boost::asio::ip::tcp::socket socket,
                            boost::beast::http::request<boost::beast::http::string_body> req,
                            ServerState& state, Dispatcher& dispatcher);
+
+// Closes (code 1001) every WebSocket session whose socket belongs to `ctx` — the HTTP server's
+// io_context — so a server that stops need not wait for its WebSocket clients to leave.
+// Thread-safe, returns at once; each session ends on its own strand within a second.
+void CloseWebSocketSessions(boost::asio::execution_context& ctx);
 
 }  // namespace fincache::http
