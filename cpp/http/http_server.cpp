@@ -586,6 +586,9 @@ void HttpServer::Stop() {
       if (auto s = w.lock()) live.push_back(std::move(s));
   }
   for (auto& s : live) s->Close();
+#ifdef FINCACHE_HAVE_WS_SESSION
+  CloseWebSocketSessions(*d.ioc);  // WebSocket clients left the HTTP sessions: close them too
+#endif
   live.clear();
   d.guard.reset();
   // Every connection was asked to close; a thread still busy after a few seconds (a handler in a

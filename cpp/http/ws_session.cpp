@@ -23,6 +23,7 @@
 #include "commands/dispatcher.h"
 #include "commands/server_state.h"
 #include "common/strings.h"
+#include "http/json_reply.h"
 #include "net/connection.h"
 #include "net/log.h"
 #include "protocol/resp_value.h"
@@ -72,174 +73,11 @@ constexpr auto kShutdownGrace = std::chrono::seconds(1);
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
 
 // ============================================================================================
-// JSON conventions (shared with the REST API): valid UTF-8 → string, else {"base64": ...}
+// Frames (names and payloads by the REST API's conventions, http/json_reply.h)
 // ============================================================================================
 
-// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF — what
-// nlohmann::json accepts when it serializes a string.
-bool IsUtf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-  size_t i = 0;
-  while (i < n) {
-    unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return false;
-    }
-    if (n - i < len) return false;
-    if (p[i + 1] < lo || p[i + 1] > hi) return false;
-    for (size_t k = 2; k < len; ++k)
-      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return false;
-    i += len;
-  }
-  return true;
-}
-
-constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string Base64Encode(std::string_view in) {
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
-  size_t i = 0;
-  for (; i + 3 <= in.size(); i += 3) {
-    uint32_t v = (p[i] << 16) | (p[i + 1] << 8) | p[i + 2];
-    out += kB64[v >> 18];
-    out += kB64[(v >> 12) & 63];
-    out += kB64[(v >> 6) & 63];
-    out += kB64[v & 63];
-  }
-  if (size_t rest = in.size() - i) {
-    uint32_t v = p[i] << 16;
-    if (rest == 2) v |= p[i + 1] << 8;
-    out += kB64[v >> 18];
-    out += kB64[(v >> 12) & 63];
-    out += rest == 2 ? kB64[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
-
-// Standard alphabet, '=' padding required (length a multiple of 4).
-bool Base64Decode(std::string_view in, std::string* out) {
-  auto val = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  if (in.size() % 4 != 0) return false;
-  out->clear();
-  out->reserve(in.size() / 4 * 3);
-  for (size_t i = 0; i < in.size(); i += 4) {
-    const bool last = i + 4 == in.size();
-    int pad = 0;
-    if (last && in[i + 3] == '=') pad = in[i + 2] == '=' ? 2 : 1;
-    uint32_t v = 0;
-    for (size_t k = 0; k < 4; ++k) {
-      int d = 0;
-      if (k < 4 - static_cast<size_t>(pad)) {
-        d = val(in[i + k]);
-        if (d < 0) return false;
-      }
-      v = (v << 6) | static_cast<uint32_t>(d);
-    }
-    out->push_back(static_cast<char>(v >> 16));
-    if (pad < 2) out->push_back(static_cast<char>((v >> 8) & 0xFF));
-    if (pad < 1) out->push_back(static_cast<char>(v & 0xFF));
-  }
-  return true;
-}
-
-ojson BytesToJson(std::string_view s) {
-  if (IsUtf8(s)) return ojson(std::string(s));
-  ojson o = ojson::object();
-  o["base64"] = Base64Encode(s);
-  return o;
-}
-
-// A JSON string (its UTF-8 bytes) or {"base64": "..."}; false for anything else.
-bool JsonToBytes(const nlohmann::json& j, std::string* out) {
-  if (j.is_string()) {
-    *out = j.get<std::string>();
-    return true;
-  }
-  if (j.is_object() && j.size() == 1) {
-    auto it = j.find("base64");
-    if (it != j.end() && it->is_string())
-      return Base64Decode(it->get_ref<const std::string&>(), out);
-  }
-  return false;
-}
-
-// A reply as JSON by the API's conventions (used for replies the protocol has no frame for).
-ojson RespToJson(const RespValue& v) {
-  switch (v.type) {
-    case RespValue::Type::kSimple:
-    case RespValue::Type::kBulk:
-    case RespValue::Type::kVerbatim:
-    case RespValue::Type::kError:
-      return BytesToJson(v.str);
-    case RespValue::Type::kBigNumber:
-      return v.str;
-    case RespValue::Type::kInteger:
-      return v.integer;
-    case RespValue::Type::kBool:
-      return v.integer != 0;
-    case RespValue::Type::kDouble:
-      if (std::isnan(v.dbl)) return "nan";
-      if (std::isinf(v.dbl)) return v.dbl > 0 ? "inf" : "-inf";
-      return v.dbl;
-    case RespValue::Type::kNull:
-    case RespValue::Type::kNullArray:
-      return nullptr;
-    case RespValue::Type::kMap: {
-      bool string_keys = true;
-      for (size_t i = 0; i < v.elems.size(); i += 2) {
-        auto t = v.elems[i].type;
-        if ((t != RespValue::Type::kBulk && t != RespValue::Type::kSimple) ||
-            !IsUtf8(v.elems[i].str))
-          string_keys = false;
-      }
-      if (string_keys) {
-        ojson o = ojson::object();
-        for (size_t i = 0; i + 1 < v.elems.size(); i += 2)
-          o[v.elems[i].str] = RespToJson(v.elems[i + 1]);
-        return o;
-      }
-      ojson a = ojson::array();
-      for (size_t i = 0; i + 1 < v.elems.size(); i += 2)
-        a.push_back(ojson::array({RespToJson(v.elems[i]), RespToJson(v.elems[i + 1])}));
-      return a;
-    }
-    case RespValue::Type::kArray:
-    case RespValue::Type::kSet:
-    case RespValue::Type::kPush: {
-      ojson a = ojson::array();
-      for (const auto& e : v.elems) a.push_back(RespToJson(e));
-      return a;
-    }
-  }
-  return nullptr;
-}
+// Bytes as a frame field: a string when valid UTF-8, else {"base64": ...}.
+ojson Field(std::string_view bytes) { return ojson(BytesToJson(bytes)); }
 
 std::string Dump(const ojson& j) {
   // Strings were checked for UTF-8 before; replace is a guard, never expected to act.
@@ -249,7 +87,7 @@ std::string Dump(const ojson& j) {
 std::string ErrorFrame(std::string_view text) {
   ojson j = ojson::object();
   j["type"] = "error";
-  j["error"] = BytesToJson(text);
+  j["error"] = Field(text);
   return Dump(j);
 }
 
@@ -258,9 +96,9 @@ std::string MessageFrame(std::string_view kind, std::string_view pattern, std::s
                          std::string_view payload) {
   ojson j = ojson::object();
   j["type"] = std::string(kind);
-  if (kind == "pmessage") j["pattern"] = BytesToJson(pattern);
-  j["channel"] = BytesToJson(channel);
-  j["data"] = BytesToJson(payload);
+  if (kind == "pmessage") j["pattern"] = Field(pattern);
+  j["channel"] = Field(channel);
+  j["data"] = Field(payload);
   return Dump(j);
 }
 
@@ -275,7 +113,7 @@ std::string ReplyFrame(const RespValue& v, std::string_view op) {
     j["type"] = kind;
     const bool pattern = kind == "psubscribe" || kind == "punsubscribe";
     j[pattern ? "pattern" : "channel"] =
-        v.elems[1].type == RespValue::Type::kBulk ? BytesToJson(v.elems[1].str) : ojson(nullptr);
+        v.elems[1].type == RespValue::Type::kBulk ? Field(v.elems[1].str) : ojson(nullptr);
     j["count"] = v.elems[2].integer;
     return Dump(j);
   }
@@ -284,9 +122,8 @@ std::string ReplyFrame(const RespValue& v, std::string_view op) {
     j["receivers"] = v.integer;
     return Dump(j);
   }
-  j["type"] = std::string(op);
-  j["reply"] = RespToJson(v);
-  return Dump(j);
+  // Not expected from these commands (pushes, an integer or an error).
+  return ErrorFrame("ERR unexpected reply to '" + std::string(op) + "'");
 }
 
 // The subscriber whose request this thread is running (its own messages go before the reply).
@@ -506,8 +343,9 @@ class WsSession final : public std::enable_shared_from_this<WsSession>,
     }
     for (const auto& e : *it) {
       std::string name;
-      if (!JsonToBytes(e, &name)) {
-        *err = std::string("\"") + field + "\" must hold strings or {\"base64\": ...} objects";
+      std::string why;
+      if (!JsonToBytes(e, &name, &why)) {
+        *err = std::string("\"") + field + "\": " + why;
         return false;
       }
       out->push_back(std::move(name));
@@ -539,10 +377,11 @@ class WsSession final : public std::enable_shared_from_this<WsSession>,
       argv.push_back(op);
       for (const char* field : {"channel", "message"}) {
         auto it = req.find(field);
-        std::string v;
-        if (it == req.end() || !JsonToBytes(*it, &v))
-          return Enqueue(ErrorFrame(std::string("\"publish\" needs \"") + field +
-                                    "\": a string or {\"base64\": ...}"));
+        std::string v, why;
+        if (it == req.end() || it->is_null())
+          return Enqueue(ErrorFrame(std::string("\"publish\" needs \"") + field + "\""));
+        if (!JsonToBytes(*it, &v, &why))
+          return Enqueue(ErrorFrame(std::string("\"") + field + "\": " + why));
         argv.push_back(std::move(v));
       }
     } else {
