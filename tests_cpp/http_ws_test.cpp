@@ -316,7 +316,8 @@ TEST_F(WsTest, BadRequestsAnswerAnErrorAndKeepTheSocketOpen) {
     if (!f || (*f)["type"] != "error") return "no error frame";
     return (*f)["error"];
   };
-  EXPECT_EQ(error_of("{not json"), "invalid JSON");
+  EXPECT_THAT(error_of("{not json"), ::testing::StartsWith("invalid JSON: "));
+  EXPECT_EQ(error_of(std::string(100000, '[')), "invalid JSON: nested deeper than 64 levels");
   EXPECT_EQ(error_of("[1,2]"), "a request must be a JSON object");
   EXPECT_EQ(error_of(R"({"channels":["a"]})"), "a request needs an \"op\" string");
   EXPECT_EQ(error_of(R"({"op":"frobnicate"})"), "unknown op 'frobnicate'");

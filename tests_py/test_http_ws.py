@@ -268,7 +268,10 @@ def test_pubsub_and_client_list_see_ws_clients(ws_server, rc):
 def test_bad_json_and_unknown_op_keep_the_socket_open(ws_server):
     ws = Ws(ws_server.ws_url)
     ws.conn.send("{nope")
-    assert ws.recv() == {"type": "error", "error": "invalid JSON"}
+    reply = ws.recv()
+    assert reply["type"] == "error" and reply["error"].startswith("invalid JSON: ")
+    ws.conn.send("[" * 100000)
+    assert ws.recv() == {"type": "error", "error": "invalid JSON: nested deeper than 64 levels"}
     ws.conn.send("[1, 2]")
     assert ws.recv() == {"type": "error", "error": "a request must be a JSON object"}
     assert ws.request(op="launch") == {"type": "error", "error": "unknown op 'launch'"}

@@ -356,15 +356,15 @@ class WsSession final : public std::enable_shared_from_this<WsSession>,
   void HandleRequest(std::string_view text) {
     // Messages that arrived before this request go out before its reply.
     DrainOutboxInto();
-    nlohmann::json req = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (req.is_discarded()) return Enqueue(ErrorFrame("invalid JSON"));
+    nlohmann::json req;
+    std::string err;
+    if (!ParseJsonBody(text, &req, &err)) return Enqueue(ErrorFrame(err));
     if (!req.is_object()) return Enqueue(ErrorFrame("a request must be a JSON object"));
     auto op_it = req.find("op");
     if (op_it == req.end() || !op_it->is_string())
       return Enqueue(ErrorFrame("a request needs an \"op\" string"));
     const std::string& op = op_it->get_ref<const std::string&>();
     std::vector<std::string> argv;
-    std::string err;
     if (op == "ping") {
       return Enqueue(R"({"type":"pong"})");
     } else if (op == "subscribe" || op == "unsubscribe") {
