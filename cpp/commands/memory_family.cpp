@@ -114,13 +114,6 @@ namespace {
 // Process and allocator figures
 // ---------------------------------------------------------------------------------------------
 
-int64_t ProcessRss() {
-  std::ifstream f("/proc/self/statm");
-  int64_t size = 0, resident = 0;
-  if (!(f >> size >> resident)) return 0;
-  return resident * sysconf(_SC_PAGESIZE);
-}
-
 struct AllocatorStats {
   int64_t allocated = 0;  // bytes in use by the program
   int64_t active = 0;     // bytes the allocator holds from the system (arenas + mmapped)
@@ -132,7 +125,7 @@ AllocatorStats ReadAllocatorStats() {
   struct mallinfo2 mi = mallinfo2();
   a.allocated = static_cast<int64_t>(mi.uordblks + mi.hblkhd);
   a.active = static_cast<int64_t>(mi.arena + mi.hblkhd);
-  a.resident = ProcessRss();
+  a.resident = ProcessRssBytes();
   return a;
 }
 
@@ -264,7 +257,7 @@ void CmdMemoryStats(CmdArgList, CommandContext& ctx) {
 // MEMORY DOCTOR -> verbatim text: Redis's report (empty instance, no issue, or the issues found)
 void CmdMemoryDoctor(CmdArgList, CommandContext& ctx) {
   MemoryOverhead m = ComputeOverhead(ctx.engine);
-  const int64_t rss = ProcessRss();
+  const int64_t rss = ProcessRssBytes();
   std::string report;
   if (m.total < 5 * 1024 * 1024) {
     report =

@@ -101,13 +101,6 @@ class InfoWriter {
   std::string out_;
 };
 
-int64_t RssBytes() {
-  std::ifstream f("/proc/self/statm");
-  int64_t size = 0, resident = 0;
-  if (!(f >> size >> resident)) return 0;
-  return resident * sysconf(_SC_PAGESIZE);
-}
-
 int64_t TotalSystemMemory() {
   long pages = sysconf(_SC_PHYS_PAGES);
   long page = sysconf(_SC_PAGESIZE);
@@ -230,7 +223,7 @@ void ClientsSection(InfoWriter& w, CommandContext& ctx) {
 
 void MemorySection(InfoWriter& w, CommandContext& ctx, const Samples& samples, int64_t used,
                    int64_t baseline) {
-  int64_t rss = RssBytes();
+  int64_t rss = ProcessRssBytes();
   int64_t total = TotalSystemMemory();
   int64_t peak = std::max(ctx.engine.PeakMemory(), used);
   int64_t dataset = used - baseline;

@@ -94,13 +94,18 @@ script::ScriptEngine& ServerState::scripts() {
   return *scripts_;
 }
 
+int64_t ProcessRssBytes() {
+  std::ifstream statm("/proc/self/statm");
+  int64_t size = 0, resident = 0;
+  if (!(statm >> size >> resident)) return 0;
+  return resident * sysconf(_SC_PAGESIZE);
+}
+
 ServerState::MemoryStats ServerState::memory_stats() {
   MemoryStats m;
   m.used_memory = engine_->TotalUsedMemory();
   m.peak_memory = engine_->PeakMemory();
-  std::ifstream statm("/proc/self/statm");
-  int64_t size = 0, resident = 0;
-  if (statm >> size >> resident) m.rss = resident * sysconf(_SC_PAGESIZE);
+  m.rss = ProcessRssBytes();
   m.maxmemory = engine_->evictor().maxmemory();
   m.maxmemory_policy = EvictionPolicyName(engine_->evictor().policy());
   m.evicted_keys = engine_->EvictedKeys();

@@ -60,6 +60,10 @@ struct CommandStats {
   void RecordLatency(int64_t ns);
 };
 
+// Resident set size of this process in bytes (0 without /proc): the one reader of it, for INFO,
+// MEMORY and the metrics layer.
+int64_t ProcessRssBytes();
+
 class ServerState {
  public:
   // Builds the command table (all families) and an engine configured from `config`.
