@@ -94,6 +94,66 @@ TEST_F(MetricsTest, RegistryMetricsAreRenderedToo) {
   EXPECT_NE(exporter.Render().find("fincache_test_things_total 3"), std::string::npos);
 }
 
+// An INFO field as a number ("used_memory:123" -> 123).
+double InfoNumber(const std::string& info, const std::string& field) {
+  const size_t at = info.find("\r\n" + field + ":");
+  if (at == std::string::npos) return -1e300;
+  return std::stod(info.substr(at + field.size() + 3));
+}
+
+TEST_F(MetricsTest, MemoryFiguresAreInfos) {
+  for (int i = 0; i < 100; ++i) Run({"set", "k" + std::to_string(i), std::string(300, 'v')});
+  // The peak is sampled (background cycle, INFO, MEMORY STATS, a scrape), as Redis's cron does.
+  Scrape();
+  for (int i = 0; i < 100; ++i) Run({"del", "k" + std::to_string(i)});
+  const std::string info = Run({"info", "memory"}).str;
+  auto m = Scrape();
+  EXPECT_EQ(m["fincache_memory_used_bytes"], InfoNumber(info, "used_memory"));
+  EXPECT_EQ(m["fincache_memory_peak_bytes"], InfoNumber(info, "used_memory_peak"));
+  EXPECT_GT(m["fincache_memory_peak_bytes"], m["fincache_memory_used_bytes"]);
+  EXPECT_GT(m["fincache_memory_rss_bytes"], 0);
+  EXPECT_EQ(m["fincache_memory_max_bytes"], 0);
+  Run({"config", "set", "maxmemory", "10mb"});
+  EXPECT_EQ(Scrape()["fincache_memory_max_bytes"], 10 * 1024 * 1024);
+}
+
+TEST_F(MetricsTest, AofFamiliesFollowInfoPersistence) {
+  const std::string info = Run({"info", "persistence"}).str;
+  auto m = Scrape();
+  EXPECT_EQ(m["fincache_aof_enabled"], InfoNumber(info, "aof_enabled"));
+  EXPECT_EQ(m["fincache_aof_enabled"], 0);
+  EXPECT_EQ(m["fincache_aof_rewrite_in_progress"], 0);
+  EXPECT_EQ(m["fincache_aof_rewrite_scheduled"], 0);
+  EXPECT_EQ(m["fincache_aof_rewrites_total"], InfoNumber(info, "aof_rewrites"));
+  EXPECT_EQ(m["fincache_aof_last_rewrite_duration_seconds"],
+            InfoNumber(info, "aof_last_rewrite_time_sec"));
+  EXPECT_EQ(m["fincache_aof_last_bgrewrite_success"], 1);
+  EXPECT_EQ(m["fincache_aof_last_write_success"], 1);
+  EXPECT_EQ(m["fincache_aof_current_size_bytes"], 0);
+  EXPECT_EQ(m.count("fincache_aof_delayed_fsync_total"), 1u);
+  // appendonly at run time needs the AOF cron of a real server: tests_py/test_metrics.py.
+}
+
+TEST_F(MetricsTest, EveryFamilyHasHelpAndType) {
+  metrics::MetricsExporter exporter(*server_);
+  Run({"set", "k", "v"});
+  std::istringstream in(exporter.Render());
+  std::string line;
+  std::map<std::string, int> seen;  // family -> 1 HELP, 2 TYPE
+  while (std::getline(in, line)) {
+    if (line.rfind("# HELP ", 0) == 0) {
+      std::string rest = line.substr(7);
+      std::string name = rest.substr(0, rest.find(' '));
+      EXPECT_GT(rest.size(), name.size() + 1) << name;  // a text after the name
+      seen[name] |= 1;
+    } else if (line.rfind("# TYPE ", 0) == 0) {
+      seen[line.substr(7, line.find(' ', 7) - 7)] |= 2;
+    }
+  }
+  EXPECT_GE(seen.size(), 40u);
+  for (auto& [name, bits] : seen) EXPECT_EQ(bits, 3) << name;
+}
+
 TEST(DashboardAssets, IndexIsEmbedded) {
   metrics::DashboardAsset a;
   ASSERT_TRUE(metrics::FindDashboardAsset("/", &a));

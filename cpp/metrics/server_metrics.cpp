@@ -2,13 +2,12 @@
 
 #include <prometheus/text_serializer.h>
 #include <sys/resource.h>
-#include <unistd.h>
 
-#include <fstream>
 #include <iterator>
 #include <limits>
 #include <sstream>
 
+#include "commands/aof.h"
 #include "commands/persistence.h"
 #include "commands/server_state.h"
 
@@ -58,13 +57,6 @@ class Families {
 
 double TvSeconds(const timeval& tv) {
   return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
-}
-
-// used_memory as INFO reports it: the engine's accounting plus the fixed shard tables.
-int64_t UsedMemory(Engine& engine) {
-  return engine.UsedMemory() +
-         static_cast<int64_t>(engine.shard_count() *
-                              (sizeof(Shard) + engine.db_count() * sizeof(DbTable)));
 }
 
 void CommandFamilies(ServerState& server, Families& fams) {
@@ -129,14 +121,45 @@ void KeyspaceFamilies(ServerState& server, Families& fams) {
                static_cast<double>(engine.EvictedKeys()));
 }
 
-}  // namespace
-
-int64_t ProcessRssBytes() {
-  std::ifstream f("/proc/self/statm");
-  int64_t size = 0, resident = 0;
-  if (!(f >> size >> resident)) return 0;
-  return resident * sysconf(_SC_PAGESIZE);
+// INFO persistence's aof_* fields; the sizes only mean something while appendonly is on (INFO
+// prints them only then), so they read 0 while it is off and the series stay.
+void AofFamilies(const AppendOnly& aof, Families& fams) {
+  const bool on = aof.enabled();
+  fams.Gauge("fincache_aof_enabled", "1 while appendonly is on (INFO aof_enabled)", on ? 1 : 0);
+  fams.Gauge("fincache_aof_rewrite_in_progress", "1 while a BGREWRITEAOF child runs",
+             aof.rewrite_in_progress() ? 1 : 0);
+  fams.Gauge("fincache_aof_rewrite_scheduled",
+             "1 while a rewrite waits for a running BGSAVE or BGREWRITEAOF to end",
+             aof.rewrite_scheduled() ? 1 : 0);
+  fams.Gauge("fincache_aof_last_rewrite_duration_seconds",
+             "Duration of the last AOF rewrite (-1: none yet; INFO aof_last_rewrite_time_sec)",
+             static_cast<double>(aof.last_rewrite_time_sec()));
+  fams.Gauge("fincache_aof_current_rewrite_duration_seconds",
+             "Time the running AOF rewrite has taken so far (-1: none running)",
+             static_cast<double>(aof.current_rewrite_time_sec()));
+  fams.Gauge("fincache_aof_last_bgrewrite_success",
+             "1 if the last AOF rewrite succeeded (INFO aof_last_bgrewrite_status ok)",
+             aof.last_rewrite_ok() ? 1 : 0);
+  fams.Gauge("fincache_aof_last_write_success",
+             "1 if the last write to the AOF succeeded (INFO aof_last_write_status ok)",
+             aof.last_write_ok() ? 1 : 0);
+  fams.Counter("fincache_aof_rewrites_total", "AOF rewrites done since start (INFO aof_rewrites)",
+               static_cast<double>(aof.rewrites()));
+  fams.Gauge("fincache_aof_rewrites_consecutive_failures",
+             "AOF rewrites that failed in a row (INFO aof_rewrites_consecutive_failures)",
+             static_cast<double>(aof.rewrites_consecutive_failures()));
+  fams.Gauge("fincache_aof_current_size_bytes", "Size of the AOF (base and incr files)",
+             on ? static_cast<double>(aof.current_size()) : 0);
+  fams.Gauge("fincache_aof_base_size_bytes", "Size of the AOF base file at the last rewrite",
+             on ? static_cast<double>(aof.base_size()) : 0);
+  fams.Gauge("fincache_aof_buffer_length_bytes", "Bytes recorded but not written to the AOF yet",
+             on ? static_cast<double>(aof.buffer_length()) : 0);
+  fams.Counter("fincache_aof_delayed_fsync_total",
+               "fsyncs of appendfsync everysec that were delayed by a slow disk",
+               static_cast<double>(aof.delayed_fsync()));
 }
+
+}  // namespace
 
 std::vector<MetricFamily> ServerCollector::Collect() const {
   ServerState& server = server_;
@@ -169,16 +192,17 @@ std::vector<MetricFamily> ServerCollector::Collect() const {
   KeyspaceFamilies(server, fams);
 
   // ---- memory ----
-  const int64_t used = UsedMemory(engine);
-  int64_t peak = peak_memory_.load(std::memory_order_relaxed);
-  while (used > peak && !peak_memory_.compare_exchange_weak(peak, used)) {
-  }
+  // The figures INFO memory shows (used_memory, used_memory_rss, used_memory_peak, maxmemory).
+  const ServerState::MemoryStats mem = server.memory_stats();
   fams.Gauge("fincache_memory_used_bytes", "Memory used by the data (INFO used_memory)",
-             static_cast<double>(used));
-  fams.Gauge("fincache_memory_rss_bytes", "Resident set size of the process",
-             static_cast<double>(ProcessRssBytes()));
-  fams.Gauge("fincache_memory_peak_bytes", "Peak of fincache_memory_used_bytes",
-             static_cast<double>(std::max(peak, used)));
+             static_cast<double>(mem.used_memory));
+  fams.Gauge("fincache_memory_rss_bytes", "Resident set size of the process (INFO used_memory_rss)",
+             static_cast<double>(mem.rss));
+  fams.Gauge("fincache_memory_peak_bytes",
+             "Peak of fincache_memory_used_bytes since the start (INFO used_memory_peak)",
+             static_cast<double>(mem.peak_memory));
+  fams.Gauge("fincache_memory_max_bytes", "The maxmemory setting (0: no limit)",
+             static_cast<double>(mem.maxmemory));
 
   // ---- clients and network ----
   fams.Gauge("fincache_connected_clients", "Client connections open now",
@@ -214,6 +238,7 @@ std::vector<MetricFamily> ServerCollector::Collect() const {
              p.last_bgsave_ok() ? 1 : 0);
   fams.Counter("fincache_rdb_saves_total", "RDB snapshots written since start",
                static_cast<double>(p.rdb_saves()));
+  AofFamilies(server.aof(), fams);
 
   // ---- process ----
   rusage self{};

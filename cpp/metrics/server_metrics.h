@@ -11,7 +11,6 @@
 #include <prometheus/metric_family.h>
 #include <prometheus/registry.h>
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -34,8 +33,6 @@ class ServerCollector final : public prometheus::Collectable {
 
  private:
   ServerState& server_;
-  // Highest used memory seen by a scrape (a floor for the peak when nothing else tracks it).
-  mutable std::atomic<int64_t> peak_memory_{0};
 };
 
 class MetricsExporter {
@@ -52,9 +49,6 @@ class MetricsExporter {
   std::shared_ptr<prometheus::Registry> registry_;
   std::shared_ptr<ServerCollector> collector_;
 };
-
-// Resident set size of this process in bytes (0 if /proc is unavailable).
-int64_t ProcessRssBytes();
 
 }  // namespace metrics
 }  // namespace fincache
