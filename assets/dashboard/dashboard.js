@@ -32,12 +32,13 @@ async function command(...argv) {
   return commandIn(null, ...argv);
 }
 
-// The same in database `db` (null: the default, 0).
+// The same in database `db` (null: the default, 0). An argument is a string, or a
+// {"base64": "..."} object as replies give binary strings (a key name sent back as it came).
 async function commandIn(db, ...argv) {
   const res = await fetch("/api/v1/command" + (db === null ? "" : "?db=" + db), {
     method: "POST",
     headers: Object.assign({ "Content-Type": "application/json" }, authHeaders()),
-    body: JSON.stringify(argv.map(String)),
+    body: JSON.stringify(argv.map((a) => (isBinary(a) ? a : String(a)))),
     cache: "no-store",
   });
   if (res.status === 401) throw new AuthRequired();
@@ -299,15 +300,27 @@ function updateDbOptions(ms) {
   }
 }
 
-// A reply element as text (binary-safe values may come as {"base64": "..."}).
+// A binary-safe string of a reply: not valid UTF-8, so the server sent {"base64": "..."}.
+function isBinary(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v) && typeof v.base64 === "string";
+}
+
+// A reply element as text. Binary strings are shown as redis-cli shows them: printable ASCII as
+// it is, every other byte as \xNN.
 function displayString(v) {
   if (v === null || v === undefined) return "(nil)";
-  if (typeof v === "object" && !Array.isArray(v)) {
-    if ("base64" in v) {
-      try { return atob(v.base64); } catch (e) { return v.base64; }
+  if (isBinary(v)) {
+    let bytes;
+    try { bytes = atob(v.base64); } catch (e) { return v.base64; }
+    let out = "";
+    for (let i = 0; i < bytes.length; i++) {
+      const c = bytes.charCodeAt(i);
+      out += c >= 0x20 && c < 0x7f && c !== 0x5c ? bytes[i]
+          : c === 0x5c ? "\\\\" : "\\x" + c.toString(16).padStart(2, "0");
     }
-    return JSON.stringify(v);
+    return out;
   }
+  if (typeof v === "object") return JSON.stringify(v);
   return String(v);
 }
 
@@ -325,12 +338,11 @@ async function scan(reset) {
   const [cursor, keys] = r.value;
   scanCursor = displayString(cursor);
   for (const k of keys) {
-    const name = displayString(k);
-    const li = el("li", {}, name);
+    const li = el("li", {}, displayString(k));
     li.addEventListener("click", () => {
       for (const o of $("keys").children) o.classList.remove("selected");
       li.classList.add("selected");
-      showKey(name).catch(showError);
+      showKey(k).catch(showError);
     });
     $("keys").append(li);
   }
@@ -354,14 +366,17 @@ function viewCommand(type, key) {
   }
 }
 
+// `key` as SCAN gave it: a string, or {"base64": ...} for a binary name (sent back as it is).
 async function showKey(key) {
-  selectedKey = key;
+  const id = JSON.stringify(key);
+  selectedKey = id;
   const view = $("value-view");
   const db = selectedDb();
   const [type, ttl] = await Promise.all([commandIn(db, "TYPE", key), commandIn(db, "PTTL", key)]);
+  if (selectedKey !== id) return;
   if (!type.ok) { view.replaceChildren(el("p", { class: "error" }, type.error)); return; }
   const t = displayString(type.value);
-  const head = el("p", {}, el("strong", {}, key), " ",
+  const head = el("p", {}, el("strong", {}, displayString(key)), " ",
       el("span", { class: "muted" }, t + (ttl.ok && ttl.value >= 0 ? " · ttl " + ttl.value + " ms" : "")));
   if (t === "none") {
     view.replaceChildren(head, el("p", { class: "muted" }, "(key does not exist any more)"));
@@ -370,10 +385,10 @@ async function showKey(key) {
   const cmd = viewCommand(t, key);
   if (!cmd) { view.replaceChildren(head, el("p", { class: "muted" }, "no viewer for this type")); return; }
   const r = await commandIn(db, ...cmd);
-  if (selectedKey !== key) return;
+  if (selectedKey !== id) return;
   const body = r.ok ? el("pre", { id: "value-text" }, renderValue(t, r.value))
                     : el("p", { class: "error" }, r.error);
-  view.replaceChildren(head, el("p", { class: "muted small" }, cmd.join(" ")), body);
+  view.replaceChildren(head, el("p", { class: "muted small" }, cmd.map(displayString).join(" ")), body);
 }
 
 function renderValue(type, v) {
