@@ -11,6 +11,7 @@
 #include "http/command_session.h"
 #include "http/json_reply.h"
 #include "http/openapi.h"
+#include "metrics/metrics_routes.h"
 
 namespace fincache::http {
 
@@ -412,6 +413,7 @@ void RegisterBuiltinRoutes(Router& router, ServerState& state, Dispatcher& dispa
     r.body = doc->second;
     return r;
   });
+  metrics::RegisterMetricsRoutes(router, state);  // GET /metrics, the dashboard at /
 }
 
 }  // namespace fincache::http
