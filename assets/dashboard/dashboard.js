@@ -321,7 +321,10 @@ function displayString(v) {
     return out;
   }
   if (typeof v === "object") return JSON.stringify(v);
-  return String(v);
+  // Control characters (valid UTF-8, so sent as text) would not show: \xNN as well; newlines and
+  // tabs stay.
+  return String(v).replace(/[\x00-\x08\x0b-\x1f\x7f]/g,
+                           (c) => "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0"));
 }
 
 async function scan(reset) {
