@@ -182,10 +182,11 @@ def test_evicted_keys_under_a_small_maxmemory(srv, rc):
     for i in range(1000):
         pipe.set(f"big:{i}", "x" * 1000)
     pipe.execute()
+    # INFO first: a command may evict before it runs (and the background cycle may go on).
+    info_evicted = rc.info("stats")["evicted_keys"]
     s = scrape(srv)
     evicted = s.value("fincache_evicted_keys_total")
-    assert evicted > 0
-    assert evicted == rc.info("stats")["evicted_keys"]
+    assert 0 < info_evicted <= evicted <= info_evicted + 5
     assert s.value("fincache_db_keys", db="db0") == 1000 - evicted
     assert s.value("fincache_memory_max_bytes") == limit
     # Eviction runs before each command, so the last write may end a little above the limit.
@@ -230,7 +231,8 @@ def test_clients_blocked_and_rejected_connections(start_server):
             assert sock.recv(200).startswith(b"-ERR max number of clients reached")
         s = scrape(srv)
         assert s.value("fincache_rejected_connections_total") == 1
-        assert s.value("fincache_connections_received_total") >= 4
+        # As Redis: a refused connection is not counted as received.
+        assert s.value("fincache_connections_received_total") >= 3
         clients[0].lpush("q", "x")
     finally:
         t.join(timeout=15)
