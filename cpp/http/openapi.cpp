@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "http/router.h"
+#include "http/routes.h"
 
 namespace fincache::http {
 
@@ -26,12 +27,13 @@ json Reply(const std::string& description, json schema) {
 
 json ErrorReply(const std::string& description) { return Reply(description, Ref("Error")); }
 
-json DbParam() {
+// The `databases` setting is fixed at start, so the document states the valid range.
+json DbParam(int databases) {
   return json{{"name", "db"},
               {"in", "query"},
               {"required", false},
               {"description", "Database index (default 0)."},
-              {"schema", json{{"type", "integer"}, {"minimum", 0}}}};
+              {"schema", json{{"type", "integer"}, {"minimum", 0}, {"maximum", databases - 1}}}};
 }
 
 json KeyParam() {
@@ -50,7 +52,7 @@ void AddCommonErrors(json& responses) {
 
 }  // namespace
 
-nlohmann::json OpenApiDocument(std::string_view version) {
+nlohmann::json OpenApiDocument(std::string_view version, int databases) {
   json schemas = {
       {"Error",
        {{"type", "object"},
@@ -60,6 +62,7 @@ nlohmann::json OpenApiDocument(std::string_view version) {
        {{"type", "object"},
         {"description", "Bytes that are not valid UTF-8, in standard base64."},
         {"required", {"base64"}},
+        {"additionalProperties", false},
         {"properties", {{"base64", {{"type", "string"}, {"format", "byte"}}}}}}},
       {"Bytes",
        {{"description", "A Redis string: a JSON string when valid UTF-8, else {\"base64\": ...}."},
@@ -84,6 +87,7 @@ nlohmann::json OpenApiDocument(std::string_view version) {
           {"ttl",
            {{"type", "integer"},
             {"minimum", 1},
+            {"maximum", kMaxTtlSeconds},
             {"nullable", true},
             {"description", "Expiry in seconds (SET ... EX); absent or null: none."}}}}}}},
       {"KeyValue",
@@ -128,7 +132,7 @@ nlohmann::json OpenApiDocument(std::string_view version) {
   {
     json get = {{"summary", "Read a key of any type"},
                 {"operationId", "getKey"},
-                {"parameters", {DbParam()}},
+                {"parameters", {DbParam(databases)}},
                 {"responses",
                  {{"200", Reply("The key.", Ref("KeyValue"))},
                   {"400", ErrorReply("Bad db.")},
@@ -136,7 +140,7 @@ nlohmann::json OpenApiDocument(std::string_view version) {
     AddCommonErrors(get["responses"]);
     json put = {{"summary", "SET a string value (replaces any type), with an optional TTL"},
                 {"operationId", "putKey"},
-                {"parameters", {DbParam()}},
+                {"parameters", {DbParam(databases)}},
                 {"requestBody", {{"required", true}, {"content", JsonContent(Ref("SetBody"))}}},
                 {"responses",
                  {{"200", Reply("Set.", Ref("Result"))},
@@ -152,7 +156,7 @@ nlohmann::json OpenApiDocument(std::string_view version) {
     json del = {
         {"summary", "DEL a key"},
         {"operationId", "deleteKey"},
-        {"parameters", {DbParam()}},
+        {"parameters", {DbParam(databases)}},
         {"responses",
          {{"200", Reply("Deleted.", {{"type", "object"},
                                      {"properties", {{"deleted", {{"type", "integer"}}}}}})},
@@ -172,14 +176,14 @@ nlohmann::json OpenApiDocument(std::string_view version) {
         {"summary", "List keys: one SCAN step (call again with the cursor until it is \"0\")"},
         {"operationId", "scanKeys"},
         {"parameters",
-         {DbParam(),
+         {DbParam(databases),
           {{"name", "pattern"},
            {"in", "query"},
            {"schema", {{"type", "string"}, {"default", "*"}}},
            {"description", "SCAN MATCH glob."}},
           {{"name", "cursor"},
            {"in", "query"},
-           {"schema", {{"type", "string"}, {"default", "0"}}},
+           {"schema", {{"type", "string"}, {"pattern", "^[0-9]{1,19}$"}, {"default", "0"}}},
            {"description", "The cursor from the previous step; 0 to start."}},
           {{"name", "count"},
            {"in", "query"},
@@ -221,7 +225,7 @@ nlohmann::json OpenApiDocument(std::string_view version) {
     json flush = {
         {"summary", "FLUSHALL, or FLUSHDB of ?db=N"},
         {"operationId", "flush"},
-        {"parameters", {DbParam()}},
+        {"parameters", {DbParam(databases)}},
         {"responses", {{"200", Reply("Flushed.", Ref("Result"))}, {"400", ErrorReply("Bad db.")}}}};
     AddCommonErrors(flush["responses"]);
     paths["/api/v1/flush"]["post"] = flush;
@@ -232,7 +236,7 @@ nlohmann::json OpenApiDocument(std::string_view version) {
         {"summary", "Run any command: [\"ZADD\", \"ob\", 150.2, \"o1\"] → {\"result\": reply}"},
         {"operationId", "command"},
         {"parameters",
-         {DbParam(),
+         {DbParam(databases),
           {{"name", "resp"},
            {"in", "query"},
            {"schema", {{"type", "integer"}, {"enum", {2, 3}}, {"default", 3}}},
@@ -312,8 +316,8 @@ nlohmann::json OpenApiDocument(std::string_view version) {
   };
 }
 
-nlohmann::json OpenApiDocument(std::string_view version, const Router& router) {
-  json doc = OpenApiDocument(version);
+nlohmann::json OpenApiDocument(std::string_view version, int databases, const Router& router) {
+  json doc = OpenApiDocument(version, databases);
   json& paths = doc["paths"];
   for (auto& [pattern, method] : router.Routes()) {
     std::string m = method;

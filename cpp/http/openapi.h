@@ -9,10 +9,10 @@ namespace fincache::http {
 class Router;
 
 // The hand-written description of every built-in route and of those the metrics and WebSocket
-// layers add (/metrics, /, /ws).
-nlohmann::json OpenApiDocument(std::string_view version);
+// layers add (/metrics, /, /ws); `databases` bounds the ?db= parameters.
+nlohmann::json OpenApiDocument(std::string_view version, int databases);
 // The same, plus a minimal entry for every route of `router` that it does not describe (a route
 // a layer added without describing it still shows, with its auth and a 200 answer).
-nlohmann::json OpenApiDocument(std::string_view version, const Router& router);
+nlohmann::json OpenApiDocument(std::string_view version, int databases, const Router& router);
 
 }  // namespace fincache::http

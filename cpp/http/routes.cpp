@@ -77,9 +77,11 @@ bool ParseSetBody(const Request& req, std::string* value, int64_t* ttl, Response
   *ttl = 0;
   if (body.contains("ttl") && !body["ttl"].is_null()) {
     const json& t = body["ttl"];
-    if (!t.is_number_integer() || (t.is_number_unsigned() && t.get<uint64_t>() > INT64_MAX) ||
-        t.get<int64_t>() <= 0) {
-      *err = Response::Error(400, "ttl must be a positive integer (seconds) or null");
+    if (!t.is_number_integer() ||
+        (t.is_number_unsigned() && t.get<uint64_t>() > static_cast<uint64_t>(kMaxTtlSeconds)) ||
+        t.get<int64_t>() <= 0 || t.get<int64_t>() > kMaxTtlSeconds) {
+      *err = Response::Error(400, "ttl must be an integer from 1 to " +
+                                      std::to_string(kMaxTtlSeconds) + " (seconds) or null");
       return false;
     }
     *ttl = t.get<int64_t>();
@@ -406,9 +408,12 @@ void RegisterBuiltinRoutes(Router& router, ServerState& state, Dispatcher& dispa
   // Built at the first request, when every layer has added its routes.
   Router* rt = &router;
   auto doc = std::make_shared<std::pair<std::once_flag, std::string>>();
-  router.Add("GET", "/openapi.json", [rt, doc](const Request&) {
-    std::call_once(doc->first,
-                   [&] { doc->second = OpenApiDocument(FINCACHE_VERSION, *rt).dump(); });
+  router.Add("GET", "/openapi.json", [rt, doc, st](const Request&) {
+    std::call_once(doc->first, [&] {
+      doc->second =
+          OpenApiDocument(FINCACHE_VERSION, static_cast<int>(st->config().databases.load()), *rt)
+              .dump();
+    });
     Response r;
     r.body = doc->second;
     return r;

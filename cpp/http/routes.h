@@ -16,6 +16,8 @@
 // Errors: {"error": "..."}: 400 for bad input and error replies (the full Redis text), 404, 409.
 #pragma once
 
+#include <cstdint>
+
 #include "http/router.h"
 
 namespace fincache {
@@ -26,5 +28,9 @@ class Dispatcher;
 namespace fincache::http {
 
 void RegisterBuiltinRoutes(Router& router, ServerState& state, Dispatcher& dispatcher);
+
+// The largest "ttl" of PUT/POST /api/v1/keys (about 31,700 years): larger ones would overflow
+// the expiry in milliseconds. /openapi.json states it.
+inline constexpr int64_t kMaxTtlSeconds = 999999999999;
 
 }  // namespace fincache::http
