@@ -305,6 +305,10 @@ def test_own_engine_apis_are_refused_inside_and_context_is_bound_to_its_call(cac
     cache.register_command("USESR", lambda ctx: r.get("k"))
     with pytest.raises(rex.ResponseError, match="can't use its own engine"):
         cache.execute_command("USESR")
+    # The NumPy bridges too (they would wait for the gate this command holds).
+    cache.register_command("USESNP", lambda ctx: cache.mget_array(["k"]).tolist())
+    with pytest.raises(rex.ResponseError, match="can't use its own engine"):
+        cache.execute_command("USESNP")
     assert cache.execute_command("KEEPS") == 1
     assert not kept[0].active
     with pytest.raises(RuntimeError, match="only be used while its command runs"):

@@ -44,6 +44,7 @@ void AppendArg(std::vector<std::string>* argv, pyb::handle h) {
 
 protocol::RespValue Run(PyEngine& engine, int db, const std::vector<std::string>& argv,
                         const pyb::object& error_factory) {
+  CheckNotInsideCommand(engine);
   std::vector<std::string_view> views(argv.begin(), argv.end());
   protocol::RespValue reply;
   {
