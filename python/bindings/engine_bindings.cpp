@@ -197,11 +197,15 @@ class PySession {
     return pyb::make_tuple(ran, out);
   }
 
+  // Both wait for a command this session runs: from inside it (a registered command's function
+  // using its own Cache) that wait would never end.
   int db() {
+    CheckNotInsideCommand(*engine_);
     auto lk = LockKeepingGil();
     return session_.db_index;
   }
   int protocol() {
+    CheckNotInsideCommand(*engine_);
     auto lk = LockKeepingGil();
     return session_.resp;
   }
