@@ -29,6 +29,7 @@
 #include "commands/dispatcher.h"
 #include "commands/persistence.h"
 #include "commands/server_state.h"
+#include "common/version.h"
 #include "http/http_server.h"
 #include "net/log.h"
 #include "net/server.h"
@@ -37,13 +38,13 @@
 namespace {
 
 using fincache::Config;
+using fincache::kRedisVersion;
 using fincache::net::LogNotice;
 using fincache::net::LogWarning;
 
-constexpr const char* kRedisVersion = "7.0.15";
-
 void PrintVersion() {
-  std::printf("fincache-server v=%s redis_version=%s\n", FINCACHE_VERSION, kRedisVersion);
+  std::printf("fincache-server v=%s redis_version=%.*s\n", FINCACHE_VERSION,
+              static_cast<int>(kRedisVersion.size()), kRedisVersion.data());
 }
 
 void PrintUsage() {
@@ -180,8 +181,8 @@ int main(int argc, char** argv) {
   LoadSettings(*config, cl);
 
   LogNotice("oO0OoO0OoO0Oo FinCache is starting oO0OoO0OoO0Oo");
-  LogNotice(std::string("FinCache version=") + FINCACHE_VERSION +
-            ", redis_version=" + kRedisVersion + ", bits=" + std::to_string(sizeof(void*) * 8) +
+  LogNotice(std::string("FinCache version=") + FINCACHE_VERSION + ", redis_version=" +
+            std::string(kRedisVersion) + ", bits=" + std::to_string(sizeof(void*) * 8) +
             ", pid=" + std::to_string(getpid()) + ", just started");
   LogNotice(cl.config_file.empty() ? "No config file specified, using the default config."
                                    : "Configuration loaded");

@@ -20,6 +20,7 @@
 #include "common/log_hook.h"
 #include "common/strings.h"
 #include "persist/aof_load.h"
+#include "persist/child.h"
 #include "persist/rdb.h"
 #include "persist/snapshot.h"
 #include "protocol/reply_builder.h"
@@ -580,17 +581,10 @@ AppendOnly::RewriteResult AppendOnly::StartRewriteLocked() {
   const int64_t now = engine.clock().NowMs();
   persist::SaveOptions opts = state_.persistence().SnapshotOptions();
   opts.aof_base = true;
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    std::string err;
-    bool ok = rdb ? persist::SaveRdbFile(engine, temp, now, opts, &err)
-                  : persist::SaveAofCommandsFile(engine, temp, now, opts.function_libraries, &err);
-    if (!ok) {
-      err = "Background AOF rewrite error: " + err + "\n";
-      (void)!::write(2, err.data(), err.size());
-    }
-    std::_Exit(ok ? 0 : 1);
-  }
+  const pid_t pid = persist::ForkChild("Background AOF rewrite error: ", [&](std::string* err) {
+    return rdb ? persist::SaveRdbFile(engine, temp, now, opts, err)
+               : persist::SaveAofCommandsFile(engine, temp, now, opts.function_libraries, err);
+  });
   if (pid < 0) {
     Warning("Can't rewrite append only file in background: fork: " + ErrnoText());
     last_rewrite_ok_ = false;
@@ -612,13 +606,9 @@ int64_t AppendOnly::current_rewrite_time_sec() const {
 void AppendOnly::ReapChild(bool block) {
   const pid_t pid = child_pid_.load();
   if (pid <= 0) return;
-  int status = 0;
-  pid_t r;
-  do {
-    r = ::waitpid(pid, &status, block ? 0 : WNOHANG);
-  } while (r < 0 && errno == EINTR);
-  if (r == 0) return;
-  bool ok = r == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  const persist::ChildState child = persist::ReapChild(pid, block);
+  if (child == persist::ChildState::kRunning) return;
+  bool ok = child == persist::ChildState::kSucceeded;
   const int64_t now = state_.engine().clock().NowMs();
   last_rewrite_time_sec_ = (now - child_start_ms_.load()) / 1000;
   const std::string fname = state_.config().Get("appendfilename").value_or("appendonly.aof");

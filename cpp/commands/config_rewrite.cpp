@@ -67,7 +67,7 @@ std::string Config::RewriteLine(const Item& item, const std::string& value) {
       if (IsListSetting(item.name)) {
         line += value.empty() ? "\"\"" : value;
       } else {
-        AppendQuoted(&line, value);
+        AppendRepr(&line, value);
       }
       break;
     default:

@@ -192,45 +192,6 @@ int64_t LatencyMonitor::Reset(const std::vector<std::string>& events) {
 // MONITOR
 // ============================================================================================
 
-void AppendQuoted(std::string* out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      case '\a':
-        out->append("\\a");
-        break;
-      case '\b':
-        out->append("\\b");
-        break;
-      default:
-        if (c >= 0x20 && c < 0x7f) {
-          out->push_back(static_cast<char>(c));
-        } else {
-          out->append("\\x");
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 15]);
-        }
-    }
-  }
-  out->push_back('"');
-}
-
 std::string MonitorFeed::FormatLine(int64_t now_us, int db, std::string_view client,
                                     CmdArgList args, uint32_t redact_mask) {
   char head[64];
@@ -244,7 +205,7 @@ std::string MonitorFeed::FormatLine(int64_t now_us, int db, std::string_view cli
     if (i < 32 && ((redact_mask >> i) & 1))
       line.append("\"(redacted)\"");
     else
-      AppendQuoted(&line, args[i]);
+      AppendRepr(&line, args[i]);
   }
   line.append("\r\n");
   return line;

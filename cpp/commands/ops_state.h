@@ -212,8 +212,4 @@ class ClientPause {
 // and password of HELLO ... AUTH. Bit i = argv[i]; 0 for every other command.
 uint32_t RedactedArgs(const CommandSpec& spec, CmdArgList args);
 
-// Redis's sdscatrepr: "..." with \\ \" \n \r \t \a \b escaped and other non-printable bytes as
-// \xHH.
-void AppendQuoted(std::string* out, std::string_view s);
-
 }  // namespace fincache

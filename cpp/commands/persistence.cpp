@@ -11,6 +11,7 @@
 #include "commands/server_state.h"
 #include "common/errors.h"
 #include "common/strings.h"
+#include "persist/child.h"
 #include "persist/snapshot.h"
 #include "script/script_engine.h"
 
@@ -123,17 +124,9 @@ Persistence::BgResult Persistence::StartChild() {
   const int64_t now = NowMs();
   dirty_before_bgsave_ = state_.dirty.load();
   last_bgsave_try_ms_ = now;
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    // Child: only the snapshot, from this copy of memory; no destructors, no atexit handlers.
-    std::string err;
-    bool ok = persist::SaveRdbFile(state_.engine(), path, now, opts, &err);
-    if (!ok) {
-      err = "Background saving error: " + err + "\n";
-      (void)!::write(2, err.data(), err.size());
-    }
-    std::_Exit(ok ? 0 : 1);
-  }
+  const pid_t pid = persist::ForkChild("Background saving error: ", [&](std::string* err) {
+    return persist::SaveRdbFile(state_.engine(), path, now, opts, err);
+  });
   if (pid < 0) {
     last_bgsave_ok_ = false;
     return BgResult::kFailed;
@@ -146,13 +139,9 @@ Persistence::BgResult Persistence::StartChild() {
 void Persistence::ReapChild(bool block) {
   const pid_t pid = child_pid_.load();
   if (pid <= 0) return;
-  int status = 0;
-  pid_t r;
-  do {
-    r = ::waitpid(pid, &status, block ? 0 : WNOHANG);
-  } while (r < 0 && errno == EINTR);
-  if (r == 0) return;  // still running
-  const bool ok = r == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  const persist::ChildState child = persist::ReapChild(pid, block);
+  if (child == persist::ChildState::kRunning) return;
+  const bool ok = child == persist::ChildState::kSucceeded;
   const int64_t now = NowMs();
   last_bgsave_time_sec_ = (now - child_start_ms_.load()) / 1000;
   last_bgsave_ok_ = ok;

@@ -6,11 +6,9 @@
 #include <string_view>
 
 #include "commands/command_context.h"
+#include "common/version.h"
 
 namespace fincache {
-
-// The Redis version whose behaviour FinCache matches: HELLO's "version", INFO's redis_version.
-inline constexpr std::string_view kRedisVersion = "7.0.15";
 
 // The INFO command (server_family_info.cpp).
 void RegisterInfoCommand(CommandRegistry& r);

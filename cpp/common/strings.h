@@ -23,6 +23,10 @@ bool IsCanonicalInt64(std::string_view s, int64_t* out = nullptr);
 
 std::string Int64ToString(int64_t v);
 
+// Redis sdscatrepr: appends s double-quoted, with \\ \" \n \r \t \a \b escaped and other bytes
+// outside printable ASCII as \xhh (MONITOR lines, CONFIG REWRITE values, AOF manifest names).
+void AppendRepr(std::string* out, std::string_view s);
+
 // Redis stringmatchlen: glob-style matching with * ? [...] [^...] ranges and \ escapes.
 bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase = false);
 

@@ -10,6 +10,7 @@
 #include "commands/aof.h"
 #include "commands/persistence.h"
 #include "commands/server_state.h"
+#include "common/version.h"
 
 #ifndef FINCACHE_VERSION
 #define FINCACHE_VERSION "0.0.0"
@@ -170,7 +171,8 @@ std::vector<MetricFamily> ServerCollector::Collect() const {
   MetricFamily& info = fams.Family("fincache_build_info",
                                    "FinCache version and the Redis version it is compatible with",
                                    MetricType::Gauge);
-  Families::AddGauge(info, {{"version", FINCACHE_VERSION}, {"redis_version", "7.0.15"}}, 1);
+  Families::AddGauge(
+      info, {{"version", FINCACHE_VERSION}, {"redis_version", std::string(kRedisVersion)}}, 1);
   const int64_t now_ms = engine.clock().NowMs();
   fams.Gauge("fincache_start_time_seconds", "Time the server started, in seconds since the epoch",
              static_cast<double>(server.start_time_ms()) / 1000.0);

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "common/strings.h"
+
 namespace fincache::persist {
 
 // ============================================================================================
@@ -105,42 +107,8 @@ bool NeedsQuoting(std::string_view s) {
 
 // sdscatrepr: a double-quoted string with escapes.
 std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '"':
-        out += "\\\"";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\a':
-        out += "\\a";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      default:
-        if (c >= ' ' && c < 127) {
-          out.push_back(static_cast<char>(c));
-        } else {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\x";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 15]);
-        }
-    }
-  }
-  out.push_back('"');
+  std::string out;
+  AppendRepr(&out, s);
   return out;
 }
 

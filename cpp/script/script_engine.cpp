@@ -15,6 +15,7 @@ int luaopen_bit(lua_State* L);
 #include <cstdio>
 #include <cstring>
 
+#include "common/version.h"
 #include "script/lua_cmsgpack.h"
 #include "script/lua_convert.h"
 #include "script/lua_struct.h"
@@ -622,9 +623,9 @@ lua_State* ScriptEngine::NewState(ScriptEngine* owner, bool functions) {
   SetField(L, "debug", RedisDebug);
   SetField(L, "acl_check_cmd", RedisAclCheckCmd);
   lua_pushstring(L, "REDIS_VERSION");
-  lua_pushstring(L, "7.0.15");
+  lua_pushlstring(L, kRedisVersion.data(), kRedisVersion.size());
   lua_rawset(L, -3);
-  SetField(L, "REDIS_VERSION_NUM", 0x0007000f);
+  SetField(L, "REDIS_VERSION_NUM", kRedisVersionNum);
   lua_setglobal(L, "redis");
 
   // Only what Redis 7.0.15 leaves visible.
@@ -688,9 +689,9 @@ lua_State* ScriptEngine::NewState(ScriptEngine* owner, bool functions) {
     SetField(L, "LOG_NOTICE", 2);
     SetField(L, "LOG_WARNING", 3);
     lua_pushstring(L, "REDIS_VERSION");
-    lua_pushstring(L, "7.0.15");
+    lua_pushlstring(L, kRedisVersion.data(), kRedisVersion.size());
     lua_rawset(L, -3);
-    SetField(L, "REDIS_VERSION_NUM", 0x0007000f);
+    SetField(L, "REDIS_VERSION_NUM", kRedisVersionNum);
     lua_pushvalue(L, -1);
     lua_pushcclosure(L, LoadApiIndex, 1);
     lua_insert(L, -2);
