@@ -388,6 +388,13 @@ std::vector<const CommandSpec*> CommandRegistry::Snapshot() const {
   return out;
 }
 
+const CommandSpec* CommandRegistry::Lookup(CmdArgList argv) const {
+  if (argv.empty()) return nullptr;
+  const CommandSpec* spec = Find(argv[0]);
+  if (spec && spec->HasSubcommands() && argv.size() >= 2) return FindSub(*spec, argv[1]);
+  return spec;
+}
+
 const CommandSpec* CommandRegistry::FindSub(const CommandSpec& container,
                                             std::string_view sub) const {
   char buf[64];

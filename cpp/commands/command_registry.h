@@ -357,8 +357,12 @@ class CommandRegistry {
 
   // Case-insensitive lookup of a top-level command; nullptr if unknown.
   const CommandSpec* Find(std::string_view name) const;
-  // Resolves argv to the command or subcommand to run (nullptr: unknown command or subcommand).
+  // A container's subcommand (any case); nullptr if unknown.
   const CommandSpec* FindSub(const CommandSpec& container, std::string_view sub) const;
+  // Resolves argv as Redis's lookupCommand: a container followed by a subcommand argument is
+  // that subcommand (nullptr if unknown), a container alone is the container; nullptr for an
+  // unknown command or an empty argv.
+  const CommandSpec* Lookup(CmdArgList argv) const;
 
   // The built-in commands (the table fixed at start).
   const std::map<std::string, std::unique_ptr<CommandSpec>, std::less<>>& all() const {

@@ -95,8 +95,7 @@ bool RefuseForOom(ServerState& server, const CommandSpec& spec, CmdArgList args,
     if (name != "exec") return false;
     for (const std::vector<std::string>& queued : session.multi_queue) {
       std::vector<std::string_view> argv(queued.begin(), queued.end());
-      const CommandSpec* q = server.registry().Find(argv[0]);
-      if (q && q->HasSubcommands() && argv.size() >= 2) q = server.registry().FindSub(*q, argv[1]);
+      const CommandSpec* q = server.registry().Lookup(argv);
       if (q && (EffectiveCommandFlags(server, *q, argv) & CO::kDenyOom)) return true;
     }
     return false;
@@ -287,7 +286,7 @@ void RunWriteHandler(const CommandSpec& spec, CmdArgList args, CommandContext& c
     spec.handler(args, ctx);
   } else {
     ReplyProbe probe(ctx.rb);
-    CommandContext probed{ctx.server, ctx.engine,  ctx.session, probe,
+    CommandContext probed{ctx.server, ctx.engine, ctx.session, probe,
                           spec,       ctx.now_ms, ctx.ready,   ctx.effects};
     spec.handler(args, probed);
     noop = ((spec.flags & CO::kNoopOnZero) && probe.zero()) ||
@@ -317,19 +316,15 @@ bool Dispatcher::PausedFor(CmdArgList args, const Session& session) const {
   if (server_.client_pause().Active(INT64_MIN) == ClientPause::kOff) return false;
   const ClientPause::Mode mode = server_.client_pause().Active(server_.engine().clock().NowMs());
   if (mode == ClientPause::kOff) return false;
-  auto lookup = [this](auto argv) -> const CommandSpec* {
-    const CommandSpec* spec = server_.registry().Find(argv[0]);
-    if (spec && spec->HasSubcommands() && argv.size() >= 2)
-      spec = server_.registry().FindSub(*spec, argv[1]);
-    return spec;
-  };
-  const CommandSpec* spec = lookup(args);
+  const CommandSpec* spec = server_.registry().Lookup(args);
   if (!spec) return false;  // answered at once (unknown command)
   if (mode == ClientPause::kAll) return true;
   if (spec->flags & (CO::kWrite | CO::kMayReplicate)) return true;
   if (IsExec(*spec) && session.in_multi) {
     for (const auto& queued : session.multi_queue) {
-      const CommandSpec* q = lookup(queued);
+      // The name and a subcommand are all a lookup reads.
+      const std::string_view head[2] = {queued[0], queued.size() > 1 ? queued[1] : ""};
+      const CommandSpec* q = server_.registry().Lookup(CmdArgList(head, queued.size() > 1 ? 2 : 1));
       if (q && (q->flags & (CO::kWrite | CO::kMayReplicate))) return true;
     }
   }

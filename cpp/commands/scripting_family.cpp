@@ -59,15 +59,6 @@ bool ArityOk(const CommandSpec& spec, size_t argc) {
   return a >= 0 ? static_cast<int>(argc) == a : static_cast<int>(argc) >= -a;
 }
 
-// Resolves argv as Redis's lookupCommand: a container with a subcommand argument resolves to the
-// subcommand (nullptr if unknown).
-const CommandSpec* LookupCommand(const CommandRegistry& registry, CmdArgList argv) {
-  const CommandSpec* spec = registry.Find(argv[0]);
-  if (!spec) return nullptr;
-  if (spec->HasSubcommands() && argv.size() >= 2) return registry.FindSub(*spec, argv[1]);
-  return spec;
-}
-
 class CommandHost final : public script::ScriptHost {
  public:
   CommandHost(CommandContext& ctx, bool read_only, uint32_t script_flags)
@@ -88,7 +79,7 @@ class CommandHost final : public script::ScriptHost {
   }
 
   std::string Call(std::span<const std::string_view> argv, protocol::ReplyBuilder& rb) override {
-    const CommandSpec* spec = LookupCommand(server_.registry(), argv);
+    const CommandSpec* spec = server_.registry().Lookup(argv);
     if (!spec) return "Unknown Redis command called from script";
     if (!ArityOk(*spec, argv.size()) || !spec->handler)
       return "Wrong number of args calling Redis command from script";
@@ -148,7 +139,7 @@ class CommandHost final : public script::ScriptHost {
   void SetReadOnly() override { read_only_ = true; }
 
   bool CommandExists(std::span<const std::string_view> argv) override {
-    return LookupCommand(server_.registry(), argv) != nullptr;
+    return server_.registry().Lookup(argv) != nullptr;
   }
 
   void Log(int level, std::string_view message) override {

@@ -339,8 +339,7 @@ bool ExtractKeys(CmdArgList args, CommandContext& ctx, const CommandSpec** out_s
                  KeyIndexes* keys) {
   CmdArgList cmd = args.subspan(2);
   const CommandRegistry& reg = ctx.server.registry();
-  const CommandSpec* spec = reg.Find(cmd[0]);
-  if (spec && spec->HasSubcommands() && cmd.size() >= 2) spec = reg.FindSub(*spec, cmd[1]);
+  const CommandSpec* spec = reg.Lookup(cmd);
   if (!spec) {
     ctx.SendError(errors::kInvalidCommandSpecified);
     return false;

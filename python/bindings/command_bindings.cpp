@@ -337,9 +337,7 @@ class PyCommandContext {
 
     RespValue reply;
     const CommandRegistry& registry = ctx_->server.registry();
-    const CommandSpec* spec = registry.Find(views[0]);
-    if (spec && spec->HasSubcommands() && views.size() >= 2)
-      spec = registry.FindSub(*spec, views[1]);
+    const CommandSpec* spec = registry.Lookup(views);
     if (spec && (spec->flags & CO::kNoScript)) {
       reply.type = RespValue::Type::kError;
       reply.str = "ERR This Redis command is not allowed from a registered command";
