@@ -1041,24 +1041,30 @@ def _check_crash(pair: ServerPair) -> list[str]:
     return msgs
 
 
+def diff_session(pair: ServerPair, reset: Callable[[ServerProc], None] = _reset_server):
+    """The body of a diff fixture: reset both servers, yield a DiffPair on fresh connections,
+    then fail the test if a server died during it (it is restarted) and reset both again."""
+    crashed = _check_crash(pair)
+    for srv in pair.both():
+        reset(srv)
+    d = DiffPair(pair)
+    yield d
+    d.close()
+    crashed += _check_crash(pair)
+    if crashed:
+        pytest.fail("server crashed: " + " | ".join(crashed), pytrace=False)
+    for srv in pair.both():
+        try:
+            reset(srv)
+        except (OSError, ConnectionClosed, ReplyTimeout):
+            pass
+
+
 @pytest.fixture
 def diff(server_pair):
     """Fresh connections to both servers, FLUSHALL before, settings restored after; a server
     that died during the test is restarted and the test fails with its log tail."""
-    crashed = _check_crash(server_pair)
-    for srv in server_pair.both():
-        _reset_server(srv)
-    d = DiffPair(server_pair)
-    yield d
-    d.close()
-    crashed += _check_crash(server_pair)
-    if crashed:
-        pytest.fail("server crashed: " + " | ".join(crashed), pytrace=False)
-    for srv in server_pair.both():
-        try:
-            _reset_server(srv)
-        except (OSError, ConnectionClosed, ReplyTimeout):
-            pass
+    yield from diff_session(server_pair)
 
 
 AUTH_PASSWORD = "s3cret"

@@ -19,12 +19,11 @@ import time
 import pytest
 
 from diffutil import (  # noqa: F401 (fixtures)
-    DiffPair,
     Node,
     Probe,
     RespConn,
     S,
-    _check_crash,
+    diff_session,
     command_info,
     command_info_except,
     docs_fields,
@@ -60,20 +59,7 @@ def ops_pair():
 
 @pytest.fixture
 def ops_diff(ops_pair):
-    crashed = _check_crash(ops_pair)
-    for srv in ops_pair.both():
-        _reset_ops(srv)
-    d = DiffPair(ops_pair)
-    yield d
-    d.close()
-    crashed += _check_crash(ops_pair)
-    if crashed:
-        pytest.fail("server crashed: " + " | ".join(crashed), pytrace=False)
-    for srv in ops_pair.both():
-        try:
-            _reset_ops(srv)
-        except OSError:
-            pass
+    yield from diff_session(ops_pair, _reset_ops)
 
 
 INCOMPRESSIBLE = "".join(chr(33 + (i * 7919 + i * i * 31) % 94) for i in range(100))
