@@ -9,6 +9,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "common/strings.h"
+
 namespace fincache {
 
 AuditLog::~AuditLog() { StopWriter(); }
@@ -87,25 +89,6 @@ void AuditLog::Flush() {
   drained_.wait(lk, [&] { return written_ >= target || !writer_.joinable(); });
 }
 
-void AuditLog::AppendJsonString(std::string* out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  for (unsigned char c : s) {
-    if (c == '"') {
-      out->append("\\\"");
-    } else if (c == '\\') {
-      out->append("\\\\");
-    } else if (c >= 0x20 && c < 0x7f) {
-      out->push_back(static_cast<char>(c));
-    } else {
-      out->append("\\u00");
-      out->push_back(kHex[c >> 4]);
-      out->push_back(kHex[c & 15]);
-    }
-  }
-  out->push_back('"');
-}
-
 std::string AuditLog::FormatTime(int64_t now_us) {
   time_t secs = static_cast<time_t>(now_us / 1000000);
   struct tm tm;
@@ -119,27 +102,27 @@ std::string AuditLog::FormatTime(int64_t now_us) {
 void AuditLog::Command(int64_t now_us, std::string_view client, std::string_view user, int db,
                        std::string_view command, CmdArgList args, const KeyIndexes& keys, bool ok) {
   std::string line = "{\"time\":\"" + FormatTime(now_us) + "\",\"event\":\"command\",\"client\":";
-  AppendJsonString(&line, client);
+  AppendJsonString(&line, client, JsonEscape::kBytes);
   line += ",\"user\":";
-  AppendJsonString(&line, user);
+  AppendJsonString(&line, user, JsonEscape::kBytes);
   line += ",\"db\":" + std::to_string(db) + ",\"command\":";
-  AppendJsonString(&line, command);
+  AppendJsonString(&line, command, JsonEscape::kBytes);
   line += ",\"key\":";
   if (keys.empty())
     line += "null";
   else
-    AppendJsonString(&line, args[keys[0]]);
+    AppendJsonString(&line, args[keys[0]], JsonEscape::kBytes);
   line += ",\"keys\":[";
   for (size_t i = 0; i < keys.size(); ++i) {
     if (i) line += ',';
-    AppendJsonString(&line, args[keys[i]]);
+    AppendJsonString(&line, args[keys[i]], JsonEscape::kBytes);
   }
   line += ']';
   if (with_values.load(std::memory_order_relaxed)) {
     line += ",\"args\":[";
     for (size_t i = 1; i < args.size(); ++i) {
       if (i > 1) line += ',';
-      AppendJsonString(&line, args[i]);
+      AppendJsonString(&line, args[i], JsonEscape::kBytes);
     }
     line += ']';
   }
@@ -150,11 +133,11 @@ void AuditLog::Command(int64_t now_us, std::string_view client, std::string_view
 void AuditLog::Auth(int64_t now_us, std::string_view client, std::string_view user,
                     std::string_view command, bool ok) {
   std::string line = "{\"time\":\"" + FormatTime(now_us) + "\",\"event\":\"auth\",\"client\":";
-  AppendJsonString(&line, client);
+  AppendJsonString(&line, client, JsonEscape::kBytes);
   line += ",\"user\":";
-  AppendJsonString(&line, user);
+  AppendJsonString(&line, user, JsonEscape::kBytes);
   line += ",\"command\":";
-  AppendJsonString(&line, command);
+  AppendJsonString(&line, command, JsonEscape::kBytes);
   line += ok ? ",\"ok\":true}\n" : ",\"ok\":false}\n";
   Append(line);
 }

@@ -49,9 +49,6 @@ class AuditLog {
             std::string_view command, bool ok);
   // Waits until every line logged so far is written (tests, shutdown).
   void Flush();
-
-  // JSON string of arbitrary bytes (see above), quotes included.
-  static void AppendJsonString(std::string* out, std::string_view s);
   static std::string FormatTime(int64_t now_us);
 
  private:

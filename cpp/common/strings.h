@@ -27,6 +27,17 @@ std::string Int64ToString(int64_t v);
 // outside printable ASCII as \xhh (MONITOR lines, CONFIG REWRITE values, AOF manifest names).
 void AppendRepr(std::string* out, std::string_view s);
 
+// Whether s is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
+bool IsValidUtf8(std::string_view s);
+
+// Appends s as a JSON string literal, always valid JSON whatever the bytes:
+// - kBytes: every byte outside printable ASCII as \u00hh, so the line is ASCII and each escape
+//   stands for one byte (the audit log: keys and values are binary-safe);
+// - kText: valid UTF-8 passes through with control characters escaped; s that is not valid
+//   UTF-8 is written as kBytes (log messages).
+enum class JsonEscape { kBytes, kText };
+void AppendJsonString(std::string* out, std::string_view s, JsonEscape mode);
+
 // Redis stringmatchlen: glob-style matching with * ? [...] [^...] ranges and \ escapes.
 bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase = false);
 

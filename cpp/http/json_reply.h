@@ -20,7 +20,6 @@
 
 namespace fincache::http {
 
-bool IsValidUtf8(std::string_view s);
 std::string Base64Encode(std::string_view bytes);
 // Standard alphabet, '=' padding optional; whitespace not allowed. False on bad input.
 bool Base64Decode(std::string_view text, std::string* out);

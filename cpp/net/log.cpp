@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "common/log_hook.h"
+#include "common/strings.h"
 
 namespace fincache::net {
 
@@ -19,23 +20,6 @@ namespace {
 std::atomic<int> g_level{static_cast<int>(LogLevel::kNotice)};
 std::atomic<bool> g_json{false};
 
-void AppendJson(std::string* out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(static_cast<char>(c));
-    } else if (c < 0x20 || c == 0x7f) {
-      out->append("\\u00");
-      out->push_back(kHex[c >> 4]);
-      out->push_back(kHex[c & 15]);
-    } else {
-      out->push_back(static_cast<char>(c));  // UTF-8 text passes through
-    }
-  }
-  out->push_back('"');
-}
 std::mutex g_file_mu;
 int g_fd = -1;  // -1: stderr
 
@@ -102,7 +86,7 @@ void Log(LogLevel level, std::string_view message) {
     line += "\",\"pid\":" + std::to_string(getpid()) + ",\"role\":\"M\",\"level\":\"";
     line += kNames[static_cast<int>(level)];
     line += "\",\"message\":";
-    AppendJson(&line, message);
+    AppendJsonString(&line, message, JsonEscape::kText);
     line += "}\n";
     std::lock_guard lk(g_file_mu);
     int fd = g_fd >= 0 ? g_fd : STDERR_FILENO;
