@@ -284,6 +284,78 @@ CASES = {
                         ["COMMAND", "GETKEYS", "MULTI"], ["COMMAND", "GETKEYS", "EXEC"]],
 }
 
+# WATCH k, then a second client runs one command: whether EXEC runs tells whether Redis
+# signalled k as modified. Redis signals a key exactly where it changes it (and notifies);
+# commands that read k (the sources of *STORE, COPY, SORT) or write it without a change do not.
+# PFCOUNT does, when it refreshes the cached cardinality.
+WATCH_SIGNALS = {
+    # no-ops on existing keys
+    "zadd_same_score": ([["ZADD", "k", "1", "m"]], ["ZADD", "k", "1", "m"]),
+    "zadd_ch_same": ([["ZADD", "k", "1", "m"]], ["ZADD", "k", "CH", "1", "m"]),
+    "zadd_xx_new_member": ([["ZADD", "k", "1", "m"]], ["ZADD", "k", "XX", "1", "n"]),
+    "zadd_gt_lower": ([["ZADD", "k", "5", "m"]], ["ZADD", "k", "GT", "1", "m"]),
+    "zadd_nx_existing": ([["ZADD", "k", "1", "m"]], ["ZADD", "k", "NX", "2", "m"]),
+    "zadd_incr_zero": ([["ZADD", "k", "1", "m"]], ["ZADD", "k", "INCR", "0", "m"]),
+    "zincrby_zero": ([["ZADD", "k", "1", "m"]], ["ZINCRBY", "k", "0", "m"]),
+    "zpopmin_count_zero": ([["ZADD", "k", "1", "m"]], ["ZPOPMIN", "k", "0"]),
+    "geoadd_same": ([["GEOADD", "k", "13.361389", "38.115556", "p"]],
+                    ["GEOADD", "k", "13.361389", "38.115556", "p"]),
+    "geoadd_xx_new": ([["GEOADD", "k", "13.361389", "38.115556", "p"]],
+                      ["GEOADD", "k", "XX", "13.3", "38.1", "q"]),
+    "setrange_empty": ([["SET", "k", "abc"]], ["SETRANGE", "k", "1", ""]),
+    "setbit_same": ([["SET", "k", "\x00"]], ["SETBIT", "k", "0", "0"]),
+    "bitfield_get": ([["SET", "k", "a"]], ["BITFIELD", "k", "GET", "u8", "0"]),
+    "bitfield_set_same": ([["SET", "k", "a"]], ["BITFIELD", "k", "SET", "u8", "0", "97"]),
+    "bitfield_set_same_wrapped": ([["SET", "k", "a"]], ["BITFIELD", "k", "SET", "u8", "0", "353"]),
+    "bitfield_incrby_zero": ([["SET", "k", "a"]], ["BITFIELD", "k", "INCRBY", "u8", "0", "0"]),
+    "bitfield_failed_overflow": ([["SET", "k", "a"]],
+                                 ["BITFIELD", "k", "OVERFLOW", "FAIL", "INCRBY", "u8", "0", "999"]),
+    "linsert_no_pivot": ([["RPUSH", "k", "a"]], ["LINSERT", "k", "BEFORE", "x", "y"]),
+    "rpop_count_zero": ([["RPUSH", "k", "a"]], ["RPOP", "k", "0"]),
+    "smove_same_set": ([["SADD", "k", "a"]], ["SMOVE", "k", "k", "a"]),
+    "spop_count_zero": ([["SADD", "k", "a"]], ["SPOP", "k", "0"]),
+    "getex_no_option": ([["SET", "k", "1"]], ["GETEX", "k"]),
+    "getex_persist_no_ttl": ([["SET", "k", "1"]], ["GETEX", "k", "PERSIST"]),
+    "set_nx_get_existing": ([["SET", "k", "1"]], ["SET", "k", "2", "NX", "GET"]),
+    "rename_same_key": ([["SET", "k", "1"]], ["RENAME", "k", "k"]),
+    # k only read
+    "sunionstore_source": ([["SADD", "k", "a"]], ["SUNIONSTORE", "d", "k"]),
+    "sinterstore_source": ([["SADD", "k", "a"]], ["SINTERSTORE", "d", "k"]),
+    "zunionstore_source": ([["ZADD", "k", "1", "a"]], ["ZUNIONSTORE", "d", "1", "k"]),
+    "zrangestore_source": ([["ZADD", "k", "1", "a"]], ["ZRANGESTORE", "d", "k", "0", "-1"]),
+    "sort_store_source": ([["RPUSH", "k", "1"]], ["SORT", "k", "STORE", "d"]),
+    "sort_no_store": ([["RPUSH", "k", "1"]], ["SORT", "k"]),
+    "bitop_source": ([["SET", "k", "a"]], ["BITOP", "OR", "d", "k"]),
+    "pfmerge_source": ([["PFADD", "k", "a"]], ["PFMERGE", "d", "k"]),
+    "copy_source": ([["SET", "k", "1"]], ["COPY", "k", "d"]),
+    "geosearchstore_source": ([["GEOADD", "k", "13.36", "38.11", "p"]],
+                              ["GEOSEARCHSTORE", "d", "k", "FROMLONLAT", "13.36", "38.11",
+                               "BYRADIUS", "10", "km"]),
+    "lmpop_other_key": ([["RPUSH", "k", "a"], ["RPUSH", "j", "b"]], ["LMPOP", "2", "j", "k", "LEFT"]),
+    "zmpop_other_key": ([["ZADD", "k", "1", "a"], ["ZADD", "j", "1", "b"]],
+                        ["ZMPOP", "2", "j", "k", "MIN"]),
+    "blpop_other_key": ([["RPUSH", "k", "a"], ["RPUSH", "j", "b"]], ["BLPOP", "j", "k", "1"]),
+    "smove_into_holding_member": ([["SADD", "j", "a"], ["SADD", "k", "a"]], ["SMOVE", "j", "k", "a"]),
+    "lmove_from_missing": ([["RPUSH", "k", "b"]], ["LMOVE", "j", "k", "LEFT", "LEFT"]),
+    # real changes
+    "pfcount_refreshes_cache": ([["PFADD", "k", "a"]], ["PFCOUNT", "k"]),
+    "bitfield_set_other": ([["SET", "k", "a"]], ["BITFIELD", "k", "SET", "u8", "0", "98"]),
+    "bitfield_grows": ([["SET", "k", "a"]], ["BITFIELD", "k", "INCRBY", "u8", "8", "0"]),
+    "setbit_grows": ([["SET", "k", "a"]], ["SETBIT", "k", "100", "0"]),
+    "smove_into": ([["SADD", "j", "a"], ["SADD", "k", "b"]], ["SMOVE", "j", "k", "a"]),
+    "lmove_into": ([["RPUSH", "j", "a"], ["RPUSH", "k", "b"]], ["LMOVE", "j", "k", "LEFT", "LEFT"]),
+    "copy_replace_into": ([["SET", "j", "1"], ["SET", "k", "1"]], ["COPY", "j", "k", "REPLACE"]),
+    "zadd_new_member": ([["ZADD", "k", "1", "m"]], ["ZADD", "k", "1", "n"]),
+    "set_same_value": ([["SET", "k", "1"]], ["SET", "k", "1"]),
+    "del_among_missing": ([["SET", "k", "1"]], ["DEL", "x", "k"]),
+    "eval_write": ([["SET", "k", "1"]], ["EVAL", "return redis.call('INCR', KEYS[1])", "1", "k"]),
+}
+for _name, (_setup, _op) in WATCH_SIGNALS.items():
+    for _notify in ("", "KEA"):
+        CASES[f"watch_signal_{_name}" + ("_notifying" if _notify else "")] = [
+            ["CONFIG", "SET", "notify-keyspace-events", _notify], *_setup, ["WATCH", "k"],
+            other(*_op), ["MULTI"], ["PING"], ["EXEC"]]
+
 COMMANDS = ["multi", "exec", "discard", "watch", "unwatch"]
 CASES["command_info"] = [["COMMAND", "INFO", c] for c in COMMANDS]
 CASES["command_docs"] = [["COMMAND", "DOCS", c] for c in COMMANDS]

@@ -198,23 +198,31 @@ bool ParseIndexUnit(std::string_view arg, bool* in_bits) {
 
 // The string of `key` for a bit write reaching bit `max_bit`: created (raw, zeros) when missing,
 // grown with zero bytes when shorter, made raw otherwise (Redis's lookupStringForBitCommand).
-OpResult<std::string*> OpStringForBitWrite(Db& db, std::string_view key, uint64_t max_bit) {
+// *dirty (when given): whether it was created or grown.
+OpResult<std::string*> OpStringForBitWrite(Db& db, std::string_view key, uint64_t max_bit,
+                                           bool* dirty = nullptr) {
   size_t need = static_cast<size_t>(max_bit >> 3) + 1;
   Entry* e = db.FindWrite(key);
   if (e && !e->value.is_string()) return OpStatus::kWrongType;
+  const bool created = !e;
   if (!e) e = db.FindOrInsert(key).first;
   std::string& s = e->value.MutableStringRaw();
-  if (s.size() < need) s.resize(need, '\0');
+  const bool grown = s.size() < need;
+  if (grown) s.resize(need, '\0');
+  if (dirty) *dirty = created || grown;
   return &s;
 }
 
-// SETBIT: the previous bit.
-OpResult<int64_t> OpSetBit(Db& db, std::string_view key, uint64_t offset, int on) {
-  auto res = OpStringForBitWrite(db, key, offset);
+// SETBIT: the previous bit. *changed: whether the string was created or grown, or the bit
+// flipped (Redis 7.0 signals and notifies only then).
+OpResult<int64_t> OpSetBit(Db& db, std::string_view key, uint64_t offset, int on, bool* changed) {
+  bool dirty = false;
+  auto res = OpStringForBitWrite(db, key, offset, &dirty);
   if (!res) return res.status();
   std::string& s = **res;
   int old = BitAt(s, offset);
   WriteBits(s, offset, 1, static_cast<uint64_t>(on));
+  *changed = dirty || old != on;
   return old;
 }
 
@@ -342,12 +350,16 @@ bool FieldArith(const FieldType& t, uint64_t value, int64_t incr, Overflow ow, u
 // The reply of each op: a value, or nullopt (FAIL overflow).
 using FieldReplies = std::vector<std::optional<int64_t>>;
 
+// *changes: the write operations that ran and either changed the bits they address or found
+// the string created or grown (Redis 7.0 signals and notifies only when there are some).
 OpResult<FieldReplies> OpBitField(Db& db, std::string_view key, const std::vector<FieldOp>& ops,
-                                  bool writes, uint64_t max_bit) {
+                                  bool writes, uint64_t max_bit, size_t* changes) {
   std::string* ws = nullptr;
   std::string_view rs;
+  bool dirty = false;
+  *changes = 0;
   if (writes) {
-    auto res = OpStringForBitWrite(db, key, max_bit);
+    auto res = OpStringForBitWrite(db, key, max_bit, &dirty);
     if (!res) return res.status();
     ws = *res;
   } else {
@@ -376,6 +388,8 @@ OpResult<FieldReplies> OpBitField(Db& db, std::string_view key, const std::vecto
       continue;
     }
     WriteBits(*ws, op.offset, t.bits, stored);
+    const uint64_t mask = t.bits == 64 ? ~uint64_t{0} : (uint64_t{1} << t.bits) - 1;
+    if (dirty || ((old ^ stored) & mask) != 0) ++*changes;
     // INCRBY answers the new value (signed results are stored sign-extended), SET the old one.
     out.emplace_back(
         static_cast<int64_t>(op.kind == FieldOp::kIncrBy ? stored : static_cast<uint64_t>(old)));
@@ -398,15 +412,10 @@ void CmdSetBit(CmdArgList args, CommandContext& ctx) {
   if (!ParseInt64(args[3], &on) || (on & ~int64_t{1}) != 0)
     return ctx.SendError(errors::kBitValueInvalid);
   Db db = ctx.db();
-  // Redis 7.0 notifies "setbit" when the string was created or grew, or the bit changed.
-  int64_t len_before = -1;
-  if (ctx.engine.pubsub().Notifies(notify::kString))
-    if (Entry* e = db.Find(args[1]); e && e->value.is_string())
-      len_before = static_cast<int64_t>(e->value.str().size());
-  auto res = OpSetBit(db, args[1], offset, static_cast<int>(on));
+  bool changed = false;
+  auto res = OpSetBit(db, args[1], offset, static_cast<int>(on), &changed);
   if (!res) return ctx.SendStatus(res.status());
-  if (len_before < 0 || static_cast<int64_t>(offset / 8) >= len_before || *res != on)
-    ctx.Notify(notify::kString, "setbit", args[1]);
+  if (changed) ctx.Notify(notify::kString, "setbit", args[1]);
   ctx.rb.SendLong(*res);
 }
 
@@ -555,11 +564,9 @@ void CmdBitField(CmdArgList args, CommandContext& ctx) {
   }
   if (kReadOnly && writes) return ctx.SendError(errors::kBitfieldRoOnlyGet);
   Db db = ctx.db();
-  auto res = OpBitField(db, args[1], ops, writes, max_bit);
-  if (!res) return ctx.SendStatus(res.status());
   size_t changes = 0;
-  for (size_t i = 0; i < ops.size() && i < res->size(); ++i)
-    changes += ops[i].kind != FieldOp::kGet && (*res)[i].has_value();
+  auto res = OpBitField(db, args[1], ops, writes, max_bit, &changes);
+  if (!res) return ctx.SendStatus(res.status());
   if (changes) ctx.Notify(notify::kString, "setbit", args[1]);
   ctx.rb.StartArray(res->size());
   for (const auto& v : *res) {

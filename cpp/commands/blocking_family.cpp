@@ -98,7 +98,7 @@ OpResult<Entry*> FindListWrite(Db& db, std::string_view key) {
 // A keyspace notification from a pop that may run on the thread serving a parked call (no
 // command context there; the key's database is the Db's).
 void NotifyDb(Db& db, uint32_t type, std::string_view event, std::string_view key) {
-  db.engine().pubsub().Notify(type, event, key, db.index());
+  db.engine().KeyEvent(type, event, key, db.index());
 }
 
 // ---- propagation: a blocking pop is written as its non-blocking form on the key it popped

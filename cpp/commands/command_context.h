@@ -61,12 +61,16 @@ struct CommandContext {
   }
 
   // A keyspace notification (Redis's notifyKeyspaceEvent) for a key of the session's database,
-  // or of `db_index`: one relaxed load when notifications are off.
+  // or of `db_index`, after the command modified it. It is also the command's
+  // signalModifiedKey: Redis signals a key where it notifies, so WATCH sees exactly the writes
+  // that changed something (a no-op write such as ZADD of the same score notifies nothing and
+  // keeps a WATCH valid). Call it even when notifications are off (then: two relaxed loads
+  // when nobody WATCHes). The caller holds the key's shard lock.
   void Notify(uint32_t type, std::string_view event, std::string_view key) const {
-    engine.pubsub().Notify(type, event, key, session.db_index);
+    Notify(type, event, key, session.db_index);
   }
   void Notify(uint32_t type, std::string_view event, std::string_view key, int db_index) const {
-    engine.pubsub().Notify(type, event, key, db_index);
+    engine.KeyEvent(type, event, key, db_index);
   }
 
   // Redis's signalKeyAsReady for (db_index, key), whose shard the command holds: queued to be

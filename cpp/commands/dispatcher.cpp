@@ -199,38 +199,8 @@ bool ScriptOomAtStart() { return t_script_oom; }
 
 namespace {
 
-// Which of a write command's keys are watched (see RunWriteHandler).
-class WatchedWrite {
- public:
-  WatchedWrite(Engine& engine, int db, int64_t now_ms, CmdArgList args,
-               const KeyIndexes& key_indexes)
-      : engine_(engine), db_(db), now_ms_(now_ms), args_(args) {
-    if (!engine.AnyWatched()) return;
-    for (int i : key_indexes) {
-      int state = engine.WatchedKeyState(db, args[i], now_ms);
-      if (state >= 0) probed_.emplace_back(i, state == 1);
-    }
-  }
-  bool active() const { return !probed_.empty(); }
-  // noop: the command says it changed nothing (keys that held a value keep it untouched).
-  void Finish(bool failed, bool noop) {
-    if (failed) return;
-    for (auto [i, held] : probed_) {
-      if (held ? noop : engine_.WatchedKeyState(db_, args_[i], now_ms_) != 1) continue;
-      engine_.TouchWatchedKey(db_, args_[i]);
-    }
-  }
-
- private:
-  Engine& engine_;
-  int db_;
-  int64_t now_ms_;
-  CmdArgList args_;
-  boost::container::small_vector<std::pair<int, bool>, 4> probed_;  // argv index, held a value
-};
-
 // Forwards a reply and notes whether it is the integer 0 or a nil (kNoopOnZero/kNoopOnNull
-// commands, only while one of their keys is watched).
+// commands, only while effects are recorded).
 class ReplyProbe final : public protocol::ReplyBuilder {
  public:
   explicit ReplyProbe(protocol::ReplyBuilder& out) : out_(out) {}
@@ -273,16 +243,14 @@ class ReplyProbe final : public protocol::ReplyBuilder {
 
 }  // namespace
 
-void RunWriteHandler(const CommandSpec& spec, CmdArgList args, CommandContext& ctx,
-                     const KeyIndexes& key_indexes) {
-  WatchedWrite watched(ctx.engine, ctx.session.db_index, ctx.now_ms, args, key_indexes);
+void RunWriteHandler(const CommandSpec& spec, CmdArgList args, CommandContext& ctx) {
   EffectSink* sink = ctx.engine.effect_sink();
   PropagatedEffects effects;
   PropagatedEffects* const outer_effects = ctx.effects;
   ctx.effects = sink ? &effects : nullptr;
   const uint64_t errors_before = ctx.rb.error_count();
   bool noop = false;
-  if ((!watched.active() && !sink) || !(spec.flags & (CO::kNoopOnZero | CO::kNoopOnNull))) {
+  if (!sink || !(spec.flags & (CO::kNoopOnZero | CO::kNoopOnNull))) {
     spec.handler(args, ctx);
   } else {
     ReplyProbe probe(ctx.rb);
@@ -294,7 +262,6 @@ void RunWriteHandler(const CommandSpec& spec, CmdArgList args, CommandContext& c
   }
   ctx.effects = outer_effects;
   const bool failed = ctx.rb.error_count() != errors_before;
-  watched.Finish(failed, noop);
   // Propagation (commands/propagation.h): what the command changed, as it ran or rewritten.
   if (sink && !failed && !noop) {
     const int db = ctx.session.db_index;
@@ -497,7 +464,7 @@ void Dispatcher::Dispatch(CmdArgList args, Session& session, protocol::ReplyBuil
     auto run_handler = [&] {
       PropagationBatch batch(engine);
       if (spec->IsWrite()) {
-        RunWriteHandler(*spec, args, ctx, key_indexes);
+        RunWriteHandler(*spec, args, ctx);
       } else {
         spec->handler(args, ctx);
       }

@@ -8,14 +8,12 @@
 
 namespace fincache {
 
-// Runs a write command's handler with the WATCH bookkeeping (engine/watch.h): before it runs,
-// which of its keys are watched and hold a live value; after it ran without an error reply, each
-// of those that held a value before or holds one after is touched (a write that leaves a missing
-// key missing changed nothing, and Redis signals no modification then; so does a command flagged
-// CO::kNoopOnZero / kNoopOnNull that answered 0 / nil). Costs one atomic load when nobody
-// watches. The caller holds the keys' shard locks or the exclusive gate.
-void RunWriteHandler(const CommandSpec& spec, CmdArgList args, CommandContext& ctx,
-                     const KeyIndexes& key_indexes);
+// Runs a write command's handler and feeds what it changed to the effect sink (the AOF; see
+// commands/propagation.h): nothing after an error reply, nor for a command flagged
+// CO::kNoopOnZero / kNoopOnNull that answered 0 / nil. WATCH needs nothing here: a command
+// signals each key it modifies with its keyspace event (CommandContext::Notify), as Redis does.
+// The caller holds the keys' shard locks or the exclusive gate.
+void RunWriteHandler(const CommandSpec& spec, CmdArgList args, CommandContext& ctx);
 
 // Redis's getCommandFlags: the spec's flags, except for EVAL*/FCALL* of a script or function
 // that declares flags ("#!lua flags=..." / register_function flags), whose write/deny-oom flags

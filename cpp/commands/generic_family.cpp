@@ -127,7 +127,8 @@ bool OpMove(Db& src_db, Db& dst_db, std::string_view key) {
 // same way, and FinCache has no lazy-free thread)
 void CmdDel(CmdArgList args, CommandContext& ctx) {
   Db db = ctx.db();
-  if (!ctx.engine.pubsub().Notifies(notify::kGeneric))
+  // Without notifications nor watchers, no per-key event is needed.
+  if (!ctx.engine.pubsub().Notifies(notify::kGeneric) && !ctx.engine.AnyWatched())
     return ctx.rb.SendLong(OpDel(db, args.subspan(1)));
   int64_t deleted = 0;
   for (std::string_view key : args.subspan(1)) {

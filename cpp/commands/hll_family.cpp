@@ -91,7 +91,8 @@ HllReply OpPfCountOne(Db& db, std::string_view key) {
   auto card = hll::Count(s);
   if (!card) return {HllError::kCorrupt};
   hll::SetCachedCardinality(s, *card);
-  db.AfterWrite(e);  // the value changed although PFCOUNT is not flagged write
+  db.AfterWrite(e);      // the value changed although PFCOUNT is not flagged write
+  db.TouchWatched(key);  // and Redis signals it (no notification)
   return {HllError::kNone, static_cast<int64_t>(*card)};
 }
 

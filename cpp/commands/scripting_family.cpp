@@ -106,7 +106,7 @@ class CommandHost final : public script::ScriptHost {
     {
       CommandContext ctx{server_, engine_, session_, rb, *spec, now_ms_};
       if (spec->IsWrite()) {
-        RunWriteHandler(*spec, argv, ctx, key_indexes);
+        RunWriteHandler(*spec, argv, ctx);
       } else {
         spec->handler(argv, ctx);
       }

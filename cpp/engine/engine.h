@@ -146,6 +146,12 @@ class Engine {
   // Redis's touchWatchedKey: (db, key) was modified; its watchers become dirty. The caller holds
   // the key's shard lock or the exclusive gate.
   void TouchWatchedKey(int db, std::string_view key);
+  // A command modified (db, key): Redis's signalModifiedKey (WATCH) and notifyKeyspaceEvent
+  // together, as Redis calls them. A "keymiss" event modifies nothing. Same locking.
+  void KeyEvent(uint32_t type, std::string_view event, std::string_view key, int db) {
+    if (type != notify::kKeyMiss && AnyWatched()) TouchWatchedKey(db, key);
+    pubsub_.Notify(type, event, key, db);
+  }
   // -1 when nobody watches (db, key); else whether it holds a live value at now_ms (1) or not
   // (0). The caller holds the key's shard lock or the exclusive gate.
   int WatchedKeyState(int db, std::string_view key, int64_t now_ms);
