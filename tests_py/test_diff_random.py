@@ -1,6 +1,6 @@
 """Randomized differential test against a real redis-server: a seeded stream of commands over
-strings, lists, hashes, sets, sorted sets, bitmaps, HyperLogLogs and keys, on four keys so that
-types collide, run on both servers. After each command it compares the reply, the keyspace
+strings, lists, hashes, sets, sorted sets, bitmaps, HyperLogLogs, geo, scripts and keys (MOVE,
+COPY ... DB, SWAPDB), on four keys so that types collide, run on both servers. After each command it compares the reply, the keyspace
 events it caused (notify-keyspace-events KEA) and, for each key, whether a client that WATCHed
 it can still EXEC: Redis signals a key exactly when a command changes it."""
 
@@ -96,6 +96,14 @@ def command_maker(rng: random.Random):
         lambda: ["BITFIELD", k(), rng.choice(["SET", "INCRBY"]), "u8", str(rng.randint(0, 16)),
                  i()],
         lambda: ["PFADD", k(), v()], lambda: ["PFCOUNT", k()], lambda: ["PFMERGE", k(), k()],
+        lambda: ["MOVE", k(), "1"], lambda: ["COPY", k(), k(), "DB", "1"],
+        lambda: ["SWAPDB", "0", "1"], lambda: ["EXPIRE", k(), "0"],
+        lambda: ["GEOADD", k(), "13.36", "38.11", v()], lambda: ["GEODIST", k(), v(), v()],
+        lambda: ["GEOSEARCHSTORE", k(), k(), "FROMLONLAT", "13.36", "38.11", "BYRADIUS", "10",
+                 "km"],
+        lambda: ["EVAL", "return redis.call('INCR', KEYS[1])", "1", k()],
+        lambda: ["EVAL", "return redis.pcall('LPUSH', KEYS[1], 'x')", "1", k()],
+        lambda: ["SORT", k(), "BY", "nosort", "STORE", k()],
     ]
     return lambda: rng.choice(makers)()
 
