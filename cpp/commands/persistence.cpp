@@ -1,6 +1,5 @@
 #include "commands/persistence.h"
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>

@@ -152,9 +152,6 @@ class Engine {
     if (type != notify::kKeyMiss && AnyWatched()) TouchWatchedKey(db, key);
     pubsub_.Notify(type, event, key, db);
   }
-  // -1 when nobody watches (db, key); else whether it holds a live value at now_ms (1) or not
-  // (0). The caller holds the key's shard lock or the exclusive gate.
-  int WatchedKeyState(int db, std::string_view key, int64_t now_ms);
   // EXEC's check: whether a key c watched while it was live is logically expired at now_ms
   // (exclusive).
   bool WatchedKeyExpired(const WatchClient& c, int64_t now_ms);

@@ -78,13 +78,6 @@ void Engine::TouchWatchedKey(int db, std::string_view key) {
   }
 }
 
-int Engine::WatchedKeyState(int db, std::string_view key, int64_t now_ms) {
-  Shard& s = shard(ShardIndexOf(key));
-  if (!s.watched[db].count(key)) return -1;
-  const Entry* e = s.dbs[db].table.Find(key);
-  return e && !(e->expire_ms != 0 && e->expire_ms <= now_ms) ? 1 : 0;
-}
-
 bool Engine::WatchedKeyExpired(const WatchClient& c, int64_t now_ms) {
   for (const auto& [db, key] : c.keys) {
     Shard& s = shard(ShardIndexOf(key));
